@@ -1,0 +1,1 @@
+"""Ingestion: validate posts into the normalised form, dedupe, thread and persist them."""

@@ -1,0 +1,24 @@
+"""Every table, importable from one place (Alembic and the services use this)."""
+
+from carelane.store.models.base import Base
+from carelane.store.models.conversations import Conversation, Message
+from carelane.store.models.events import Event
+from carelane.store.models.people import Agent, Author, Customer, Identity, Team, TeamMember
+from carelane.store.models.posts import Post
+from carelane.store.models.workspaces import Channel, Workspace
+
+__all__ = [
+    "Agent",
+    "Author",
+    "Base",
+    "Channel",
+    "Conversation",
+    "Customer",
+    "Event",
+    "Identity",
+    "Message",
+    "Post",
+    "Team",
+    "TeamMember",
+    "Workspace",
+]

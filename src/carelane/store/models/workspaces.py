@@ -1,0 +1,34 @@
+"""Workspaces (one brand each) and the channels they listen on."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from carelane.store.models.base import Base
+from carelane.store.types import Id, UTCDateTime
+
+
+class Workspace(Base):
+    """A brand. Every other row belongs to exactly one workspace."""
+
+    __tablename__ = "workspace"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Channel(Base):
+    """An account, search, forum or review site of one network that a workspace listens on."""
+
+    __tablename__ = "channel"
+    __table_args__ = (UniqueConstraint("workspace_id", "network", "account"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(Id, ForeignKey("workspace.id"), index=True)
+    network: Mapped[str] = mapped_column(String(32))
+    account: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
