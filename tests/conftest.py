@@ -8,6 +8,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +22,17 @@ DATA_DIR = Path(os.environ.get("CARELANE_DATA_DIR", Path(__file__).parents[2] / 
 POSTGRES_SERVER = os.environ.get("CARELANE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 POSTGRES_DATABASE = f"carelane_test_{os.getpid()}"
 BACKENDS = ["sqlite", "postgresql"]
+
+# Property tests: a modest number of examples keeps the suite fast, and nothing is written
+# into the repository (no example database).
+hypothesis_settings.register_profile(
+    "carelane",
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+hypothesis_settings.load_profile(os.environ.get("CARELANE_HYPOTHESIS_PROFILE", "carelane"))
 
 
 @pytest.fixture(scope="session")
