@@ -1,0 +1,304 @@
+"""Ingest benchmark: how fast carelane stores the real data sets, next to the raw floor.
+
+For each backend (a fresh SQLite file and a fresh PostgreSQL database of its own):
+
+  (a)  full ingest of every row of the data folder: validate/normalise, dedupe, thread,
+       persist, through the standard pipeline stages in batches of Settings' batch size;
+  (b1) floor: the post rows the ingest stored, re-inserted into a fresh database with one
+       executemany per batch (their workspaces, channels, authors and conversations are
+       put in first, untimed, so the foreign keys hold);
+  (b2) floor: every row the ingest wrote (workspaces, channels, authors, conversations,
+       posts, messages, events), re-inserted with one executemany per table per batch;
+  (c)  the same full ingest again into the same database: every row a duplicate;
+  (d)  peak resident memory of a separate process replaying the whole data folder.
+
+Rows are read into memory before any timing. Figures are printed; nothing is asserted.
+Run with `make bench`, or `python benchmarks/ingest.py [--backends sqlite,postgresql]`.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlalchemy import Engine, Table, func, select
+
+from carelane.config import Settings
+from carelane.ingest.pipeline import Batch, Stage, batches, ingest_stages, run_pipeline
+from carelane.ingest.readers.base import RawItem
+from carelane.ingest.readers.sources import SOURCES, read_source
+from carelane.ingest.results import IngestSummary
+from carelane.store.database import create_database_engine, create_session_factory
+from carelane.store.migrate import upgrade_database
+from carelane.store.models import Base
+
+POSTGRES_SERVER = os.environ.get("CARELANE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+BENCH_DATABASE = "carelane_bench"
+MEMORY_TARGET_MB = 500
+post_t: Table = Base.metadata.tables["post"]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def read_everything(data_dir: Path) -> list[RawItem]:
+    """Every row of every real data set, in memory."""
+    return [item for name in SOURCES for item in read_source(name, data_dir)]
+
+
+@dataclass(slots=True)
+class TimedStage:
+    """A stage that adds the time it spends to `seconds`."""
+
+    stage: Stage
+    seconds: float = 0.0
+
+    def __call__(self, batch: Batch) -> Batch:
+        start = time.perf_counter()
+        batch = self.stage(batch)
+        self.seconds += time.perf_counter() - start
+        return batch
+
+
+@dataclass(slots=True)
+class IngestRun:
+    seconds: float
+    summary: IngestSummary
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def ingest(engine: Engine, items: Iterable[RawItem], settings: Settings) -> IngestRun:
+    """Run `items` through the standard pipeline into `engine`'s database."""
+    stages = [
+        TimedStage(stage)
+        for stage in ingest_stages(
+            create_session_factory(engine),
+            clock=now,
+            max_clock_skew=timedelta(seconds=settings.max_clock_skew_seconds),
+            create_workspaces=True,
+        )
+    ]
+    summary = IngestSummary()
+    start = time.perf_counter()
+    for batch in run_pipeline(stages, batches(items, settings.ingest_batch_size)):
+        summary.add(batch.results())
+    seconds = time.perf_counter() - start
+    return IngestRun(seconds, summary, {type(s.stage).__name__: s.seconds for s in stages})
+
+
+def chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def copy_out(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    """Every non-empty table's rows, as the store reads them back, in foreign-key order."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            rows = [dict(row) for row in connection.execute(select(table)).mappings()]
+            if rows:
+                tables[table.name] = rows
+    return tables
+
+
+def insert_rows(engine: Engine, table: Table, rows: Sequence[dict[str, Any]], size: int) -> float:
+    """Seconds to insert `rows` with one executemany and one transaction per batch."""
+    start = time.perf_counter()
+    for chunk in chunks(rows, size):
+        with engine.begin() as connection:
+            connection.execute(table.insert(), chunk)
+    return time.perf_counter() - start
+
+
+class Backend:
+    """Fresh, migrated databases of one kind, removed afterwards."""
+
+    def __init__(self, name: str, folder: Path) -> None:
+        self.name = name
+        self.folder = folder
+        self.created: list[str] = []
+
+    def url(self, label: str) -> str:
+        if self.name == "sqlite":
+            return f"sqlite:///{self.folder / f'{label}.db'}"
+        server = POSTGRES_SERVER.replace("postgresql://", "postgresql+psycopg://", 1)
+        return f"{server}/{BENCH_DATABASE}_{label}"
+
+    @contextmanager
+    def fresh(self, label: str) -> Iterator[Engine]:
+        if self.name == "postgresql":
+            database = f"{BENCH_DATABASE}_{label}"
+            with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{database}"')
+            self.created.append(database)
+        engine = create_database_engine(self.url(label))
+        upgrade_database(engine)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+    def drop_all(self) -> None:
+        if not self.created:
+            return
+        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
+            for database in self.created:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@dataclass(slots=True)
+class Figures:
+    rows: int = 0
+    created: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    full: float = 0.0
+    validate: float = 0.0
+    persist: float = 0.0
+    floor_posts: float = 0.0
+    floor_all: float = 0.0
+    all_rows: int = 0
+    again: float = 0.0
+    again_duplicates: int = 0
+    peak_mb: float = 0.0
+
+
+def measure(backend: Backend, items: list[RawItem], settings: Settings, data_dir: Path) -> Figures:
+    figures = Figures(rows=len(items))
+    size = settings.ingest_batch_size
+    with backend.fresh("ingest") as engine:
+        print(f"  {backend.name}: (a) full ingest ...", flush=True)
+        run = ingest(engine, items, settings)
+        figures.created = run.summary.created
+        figures.duplicate = run.summary.duplicate
+        figures.rejected = run.summary.rejected
+        figures.full = len(items) / run.seconds
+        figures.validate = run.stage_seconds.get("ValidateStage", 0.0)
+        figures.persist = run.stage_seconds.get("PersistStage", 0.0)
+        written = copy_out(engine)
+        with engine.connect() as connection:
+            stored_posts = connection.execute(select(func.count()).select_from(post_t)).scalar()
+        assert stored_posts == len(written["post"]), "the copy must hold every stored post"
+
+        print(f"  {backend.name}: (c) second ingest, all duplicates ...", flush=True)
+        again = ingest(engine, items, settings)
+        figures.again = len(items) / again.seconds
+        figures.again_duplicates = again.summary.duplicate
+
+    posts = written["post"]
+    print(f"  {backend.name}: (b1) floor, post rows ...", flush=True)
+    with backend.fresh("floor_posts") as engine:
+        for name, rows in written.items():
+            if name in {"workspace", "channel", "author", "conversation"}:
+                insert_rows(engine, Base.metadata.tables[name], rows, size)
+        without_ids = [{k: v for k, v in row.items() if k != "id"} for row in posts]
+        figures.floor_posts = len(posts) / insert_rows(engine, post_t, without_ids, size)
+
+    print(f"  {backend.name}: (b2) floor, every row written ...", flush=True)
+    with backend.fresh("floor_all") as engine:
+        seconds = sum(
+            insert_rows(engine, Base.metadata.tables[name], rows, size)
+            for name, rows in written.items()
+        )
+        figures.floor_all = len(posts) / seconds
+        figures.all_rows = sum(len(rows) for rows in written.values())
+
+    print(f"  {backend.name}: (d) replay in a separate process ...", flush=True)
+    with backend.fresh("replay"):
+        figures.peak_mb = peak_replay_mb(backend.url("replay"), data_dir)
+    return figures
+
+
+def peak_replay_mb(database_url: str, data_dir: Path) -> float:
+    """Peak resident memory (MB) of a child process replaying every data set, streamed."""
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--replay-into", database_url, "--data-dir", str(data_dir)]
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise subprocess.CalledProcessError(child.returncode, child.args)
+    return usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+def replay(database_url: str, data_dir: Path) -> None:
+    """The child of (d): stream every data set through the pipeline, as a replay does."""
+    settings = Settings(database_url=database_url, data_dir=data_dir)
+    engine = create_database_engine(database_url)
+    for name in SOURCES:
+        ingest(engine, read_source(name, data_dir), settings)
+    engine.dispose()
+
+
+def report(figures: dict[str, Figures], settings: Settings, data_dir: Path) -> None:
+    first = next(iter(figures.values()))
+    print()
+    print(
+        f"carelane ingest benchmark: {first.rows:,} rows of {data_dir} "
+        f"({first.created:,} stored, {first.duplicate:,} duplicates, "
+        f"{first.rejected:,} rejected), batches of {settings.ingest_batch_size:,}"
+    )
+    names = list(figures)
+    rows: list[tuple[str, Callable[[Figures], str]]] = [
+        ("(a)  full ingest, posts/s", lambda f: f"{f.full:,.0f}"),
+        ("     validate s / persist s", lambda f: f"{f.validate:.2f} / {f.persist:.2f}"),
+        ("(b1) floor: post rows only, posts/s", lambda f: f"{f.floor_posts:,.0f}"),
+        ("(b2) floor: every row written, posts/s", lambda f: f"{f.floor_all:,.0f}"),
+        ("     rows written per post (b2)", lambda f: f"{f.all_rows / f.created:.2f}"),
+        ("     full / floor b1", lambda f: f"{f.full / f.floor_posts:.2f}"),
+        ("     full / floor b2", lambda f: f"{f.full / f.floor_all:.2f}"),
+        ("(c)  second ingest (all duplicates), posts/s", lambda f: f"{f.again:,.0f}"),
+        ("(d)  replay peak resident memory, MB", lambda f: f"{f.peak_mb:,.0f}"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    print(f"{'':<{width}}  " + "  ".join(f"{n:>12}" for n in names))
+    for label, value in rows:
+        print(f"{label:<{width}}  " + "  ".join(f"{value(figures[n]):>12}" for n in names))
+    print(
+        "targets: >= 5,000 posts/s on SQLite; full >= 0.5 x floor; "
+        f"replay < {MEMORY_TARGET_MB} MB resident"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--replay-into", metavar="DATABASE_URL", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    settings = Settings()
+    data_dir: Path = args.data_dir or settings.data_dir
+    if args.replay_into:
+        replay(args.replay_into, data_dir)
+        return
+
+    start = time.perf_counter()
+    items = read_everything(data_dir)
+    print(f"read {len(items):,} rows in {time.perf_counter() - start:.1f} s (not timed below)")
+    figures: dict[str, Figures] = {}
+    with tempfile.TemporaryDirectory(prefix="carelane-bench-") as folder:
+        for name in args.backends.split(","):
+            backend = Backend(name, Path(folder))
+            try:
+                figures[name] = measure(backend, items, settings, data_dir)
+            finally:
+                backend.drop_all()
+    report(figures, settings, data_dir)
+
+
+if __name__ == "__main__":
+    main()
