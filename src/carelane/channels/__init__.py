@@ -1,0 +1,1 @@
+"""Channels: the accounts, searches, forums and review sites a workspace listens on."""

@@ -1,0 +1,16 @@
+"""HTTP: a workspace's channels and their counts."""
+
+from fastapi import APIRouter
+
+from carelane.channels.schemas import ChannelList
+from carelane.channels.service import get_channels
+from carelane.web.dependencies import SessionDep
+from carelane.web.errors import ERROR_RESPONSES
+
+router = APIRouter(tags=["channels"], responses=ERROR_RESPONSES)
+
+
+@router.get("/workspaces/{workspace}/channels", response_model=ChannelList)
+def list_channels(workspace: str, session: SessionDep) -> ChannelList:
+    """The workspace's channels with their posts and conversations by status."""
+    return ChannelList(items=get_channels(session=session, workspace=workspace))

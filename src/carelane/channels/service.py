@@ -1,0 +1,56 @@
+"""Reading a workspace's channels with their post and conversation counts."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from carelane.channels.schemas import ChannelOut
+from carelane.domain.channels import ChannelKind, Network
+from carelane.domain.conversations import ConversationStatus
+from carelane.store.models import Channel, Conversation, Post
+from carelane.workspaces.service import get_workspace_id
+
+
+def get_channel_counts(*, session: Session, workspace_id: int) -> list[ChannelOut]:
+    """Every channel of workspace `workspace_id` by network and account, with its number
+    of posts and of conversations in each status."""
+    channels = session.scalars(
+        select(Channel)
+        .where(Channel.workspace_id == workspace_id)
+        .order_by(Channel.network, Channel.account)
+    ).all()
+    posts = dict(
+        session.execute(
+            select(Post.channel_id, func.count())
+            .where(Post.workspace_id == workspace_id)
+            .group_by(Post.channel_id)
+        ).all()
+    )
+    conversations: dict[int, dict[str, int]] = {
+        channel.id: {status.value: 0 for status in ConversationStatus} for channel in channels
+    }
+    rows = session.execute(
+        select(Conversation.channel_id, Conversation.status, func.count())
+        .where(Conversation.workspace_id == workspace_id)
+        .group_by(Conversation.channel_id, Conversation.status)
+    ).all()
+    for channel_id, status, count in rows:
+        conversations[channel_id][status] = count
+    return [
+        ChannelOut(
+            id=channel.id,
+            network=Network(channel.network),
+            account=channel.account,
+            kind=ChannelKind(channel.kind),
+            created_at=channel.created_at,
+            posts=posts.get(channel.id, 0),
+            conversations=conversations[channel.id],
+        )
+        for channel in channels
+    ]
+
+
+def get_channels(*, session: Session, workspace: str) -> list[ChannelOut]:
+    """The channels of workspace `workspace` (a slug) with their counts; NotFoundError if
+    the workspace is unknown."""
+    workspace_id = get_workspace_id(session=session, slug=workspace)
+    return get_channel_counts(session=session, workspace_id=workspace_id)

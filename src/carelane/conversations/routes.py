@@ -1,0 +1,52 @@
+"""HTTP: conversation queues and one conversation's timeline."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from carelane.conversations.schemas import ConversationDetail, ConversationPage
+from carelane.conversations.service import (
+    ConversationFilters,
+    get_conversation,
+    get_conversations,
+)
+from carelane.domain.conversations import ConversationStatus
+from carelane.posts.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from carelane.web.dependencies import SessionDep
+from carelane.web.errors import ERROR_RESPONSES
+
+router = APIRouter(tags=["conversations"], responses=ERROR_RESPONSES)
+
+
+@router.get("/workspaces/{workspace}/conversations", response_model=ConversationPage)
+def list_conversations(
+    *,
+    workspace: str,
+    session: SessionDep,
+    channel: Annotated[int | None, Query(description="Channel id.")] = None,
+    status: ConversationStatus | None = None,
+    since: Annotated[datetime | None, Query(description="Last message at or after.")] = None,
+    until: Annotated[datetime | None, Query(description="Last message before.")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Text in its posts.")] = None,
+    author: Annotated[str | None, Query(max_length=255, description="Author handle.")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+    cursor: str | None = None,
+) -> ConversationPage:
+    """The workspace's conversations, latest activity first, filtered and paged."""
+    filters = ConversationFilters(
+        channel_id=channel, status=status, since=since, until=until, text=q, author_handle=author
+    )
+    return get_conversations(
+        session=session, workspace=workspace, filters=filters, limit=limit, cursor=cursor
+    )
+
+
+@router.get(
+    "/workspaces/{workspace}/conversations/{conversation_id}", response_model=ConversationDetail
+)
+def show_conversation(
+    workspace: str, conversation_id: int, session: SessionDep
+) -> ConversationDetail:
+    """One conversation with its customer and its whole timeline, oldest entry first."""
+    return get_conversation(session=session, workspace=workspace, conversation_id=conversation_id)

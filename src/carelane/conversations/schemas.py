@@ -1,0 +1,79 @@
+"""Conversations on the wire: listings and one conversation with its whole timeline."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from carelane.domain.channels import Direction, Visibility
+from carelane.domain.conversations import ConversationStatus, MessageKind
+from carelane.posts.schemas import AuthorRef, ChannelRef
+
+
+class ConversationOut(BaseModel):
+    """A conversation as a queue shows it."""
+
+    id: int
+    channel: ChannelRef
+    author: AuthorRef
+    status: ConversationStatus
+    lane: str | None
+    priority: int | None
+    assignee_id: int | None
+    opened_at: datetime
+    last_message_at: datetime
+    last_inbound_at: datetime | None
+    message_count: int
+    latest_text: str | None = Field(description="Text of the latest post in it.")
+
+
+class ConversationPage(BaseModel):
+    """A page of conversations, latest activity first; pass `next_cursor` for the next."""
+
+    items: list[ConversationOut]
+    next_cursor: str | None = Field(description="None on the last page.")
+
+
+class AuthorOut(BaseModel):
+    """A network author as the workspace knows them."""
+
+    id: int
+    network: str
+    handle: str
+    display_name: str | None
+    followers: int | None
+    verified: bool
+    first_seen_at: datetime
+    last_seen_at: datetime
+
+
+class CustomerRef(BaseModel):
+    """The CRM customer an author is linked to, in short."""
+
+    id: int
+    name: str
+    linked_by: str
+    consent: bool
+
+
+class TimelineEntry(BaseModel):
+    """One entry of a conversation's timeline: a post in or out, a note or a system entry."""
+
+    message_id: int
+    kind: MessageKind
+    created_at: datetime
+    text: str | None = Field(description="The post's text, or the note's / entry's body.")
+    post_id: int | None
+    external_id: str | None
+    direction: Direction | None
+    visibility: Visibility | None
+    in_reply_to: str | None
+    author: AuthorRef | None = Field(description="Who wrote the post; None for notes.")
+    agent_id: int | None
+
+
+class ConversationDetail(ConversationOut):
+    """A conversation with its customer and its timeline in order."""
+
+    author_profile: AuthorOut
+    customer: CustomerRef | None
+    timeline: list[TimelineEntry]

@@ -1,0 +1,1 @@
+"""Customers: CRM customers, the network identities linked to them, and their history."""

@@ -1,0 +1,76 @@
+"""HTTP: customers, their linked identities, and authors with their history."""
+
+from fastapi import APIRouter, status
+
+from carelane.customers.schemas import (
+    AuthorDetail,
+    CustomerDetail,
+    CustomerIn,
+    CustomerOut,
+    IdentityIn,
+    IdentityOut,
+)
+from carelane.customers.service import (
+    do_create_customer,
+    do_link_identity,
+    get_author,
+    get_customer,
+)
+from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
+from carelane.web.errors import ERROR_RESPONSES
+
+router = APIRouter(tags=["customers"], responses=ERROR_RESPONSES)
+
+
+@router.post(
+    "/workspaces/{workspace}/customers",
+    response_model=CustomerOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def create_customer(
+    workspace_id: WorkspaceIdDep, body: CustomerIn, session: SessionDep
+) -> CustomerOut:
+    """Create a customer as the CRM knows them."""
+    return do_create_customer(
+        session=session,
+        workspace_id=workspace_id,
+        name=body.name,
+        email=body.email,
+        phone=body.phone,
+        crm_ref=body.crm_ref,
+        now=utc_now(),
+    )
+
+
+@router.get("/workspaces/{workspace}/customers/{customer_id}", response_model=CustomerDetail)
+def show_customer(workspace: str, customer_id: int, session: SessionDep) -> CustomerDetail:
+    """A customer with linked identities and their history across every channel."""
+    return get_customer(session=session, workspace=workspace, customer_id=customer_id)
+
+
+@router.post(
+    "/workspaces/{workspace}/customers/{customer_id}/identities",
+    response_model=IdentityOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def link_identity(
+    workspace_id: WorkspaceIdDep, customer_id: int, body: IdentityIn, session: SessionDep
+) -> IdentityOut:
+    """Link an author to the customer; 409 if the author is already linked."""
+    return do_link_identity(
+        session=session,
+        workspace_id=workspace_id,
+        customer_id=customer_id,
+        author_id=body.author_id,
+        linked_by=body.linked_by,
+        consent=body.consent,
+        agent_id=body.agent_id,
+        note=body.note,
+        now=utc_now(),
+    )
+
+
+@router.get("/workspaces/{workspace}/authors/{author_id}", response_model=AuthorDetail)
+def show_author(workspace: str, author_id: int, session: SessionDep) -> AuthorDetail:
+    """An author, the customer they are linked to (if any), and their history."""
+    return get_author(session=session, workspace=workspace, author_id=author_id)

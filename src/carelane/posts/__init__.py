@@ -1,0 +1,1 @@
+"""Posts: receiving batches over HTTP and listing what was stored."""

@@ -1,0 +1,80 @@
+"""Keyset pagination shared by the listings: newest first, stable under new arrivals.
+
+A cursor names the last row a page showed by its sort time and id; the next page starts
+strictly after it, so posts arriving meanwhile neither repeat nor shift a page.
+"""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy.orm import InstrumentedAttribute
+
+from carelane.domain.errors import FieldError, InvalidInputError
+
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """The position after the last row of a page."""
+
+    at: datetime
+    id: int
+
+    def encode(self) -> str:
+        payload = json.dumps([self.at.isoformat(), self.id]).encode()
+        return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, value: str) -> "Cursor":
+        """The cursor `value` encodes; InvalidInputError if no listing gave it out."""
+        try:
+            padded = value + "=" * (-len(value) % 4)
+            at, row_id = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+            moment = datetime.fromisoformat(at)
+            if moment.tzinfo is None or not isinstance(row_id, int):
+                raise ValueError(value)
+        except (ValueError, TypeError, binascii.Error, UnicodeError):
+            raise InvalidInputError(
+                [FieldError("cursor", "is not a cursor this listing gave out")]
+            ) from None
+        return cls(moment, row_id)
+
+
+def after_cursor(
+    cursor: Cursor,
+    at_column: InstrumentedAttribute[datetime],
+    id_column: InstrumentedAttribute[int],
+) -> ColumnElement[bool]:
+    """Rows that come after `cursor` in (time, id) descending order."""
+    return or_(at_column < cursor.at, and_(at_column == cursor.at, id_column < cursor.id))
+
+
+def check_page_size(limit: int) -> None:
+    """InvalidInputError unless 1 <= limit <= MAX_PAGE_SIZE."""
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInputError([FieldError("limit", f"must be between 1 and {MAX_PAGE_SIZE}")])
+
+
+def check_window(since: datetime | None, until: datetime | None) -> None:
+    """InvalidInputError unless both bounds carry a zone and `since` is not after `until`."""
+    problems = [
+        FieldError(name, "has no time zone; give an offset such as +00:00 or Z")
+        for name, value in (("since", since), ("until", until))
+        if value is not None and value.tzinfo is None
+    ]
+    if problems:
+        raise InvalidInputError(problems)
+    if since is not None and until is not None and since > until:
+        raise InvalidInputError([FieldError("since", "is after until")])
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching values that contain `text` literally (escape char `\\`)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

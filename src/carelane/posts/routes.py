@@ -1,0 +1,153 @@
+"""HTTP: receive a batch of posts; list a workspace's posts."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from carelane.domain.channels import Direction
+from carelane.domain.errors import FieldError
+from carelane.ingest.results import IngestSummary, ItemResult, ItemStatus
+from carelane.ingest.schema import PostIn
+from carelane.posts.batch import parse_batch
+from carelane.posts.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from carelane.posts.schemas import BatchResultOut, PostPage
+from carelane.posts.service import PostFilters, do_receive_posts, get_posts
+from carelane.web.dependencies import SessionDep, SessionsDep, SettingsDep, utc_now
+from carelane.web.errors import ERROR_RESPONSES, error_body, printable
+
+router = APIRouter(tags=["posts"], responses=ERROR_RESPONSES)
+
+
+def _inline_refs(schema: Any, definitions: dict[str, Any]) -> Any:
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return _inline_refs(definitions[ref.removeprefix("#/$defs/")], definitions)
+        return {k: _inline_refs(v, definitions) for k, v in schema.items() if k != "$defs"}
+    if isinstance(schema, list):
+        return [_inline_refs(v, definitions) for v in schema]
+    return schema
+
+
+def _batch_schema() -> dict[str, Any]:
+    post = PostIn.model_json_schema()
+    item = _inline_refs(post, post.get("$defs", {}))
+    items = {"type": "array", "items": item, "minItems": 1}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "oneOf": [
+                            items,
+                            {
+                                "type": "object",
+                                "properties": {"posts": items},
+                                "required": ["posts"],
+                            },
+                        ]
+                    }
+                }
+            },
+        }
+    }
+
+
+def _batch_result(results: list[ItemResult]) -> BatchResultOut:
+    summary = IngestSummary()
+    summary.add(results)
+    details = [
+        FieldError(f"{r.index}.{e.field}", e.message)
+        for r in results
+        if r.status is ItemStatus.REJECTED
+        for e in r.errors
+    ]
+    body: dict[str, Any] = {
+        "results": [
+            {
+                "index": r.index,
+                "status": r.status,
+                "post_id": r.post_id,
+                "conversation_id": r.conversation_id,
+                "opened_conversation": r.opened_conversation,
+                "errors": [
+                    {"field": printable(e.field), "message": printable(e.message)} for e in r.errors
+                ],
+            }
+            for r in results
+        ],
+        "created": summary.created,
+        "duplicate": summary.duplicate,
+        "rejected": summary.rejected,
+        "conversations_opened": summary.conversations_opened,
+    }
+    if summary.rejected:
+        message = f"{summary.rejected} of {summary.total} posts were rejected"
+        body.update(error_body("rejected_items", message, details))
+    return BatchResultOut.model_validate(body)
+
+
+@router.post(
+    "/posts",
+    response_model=BatchResultOut,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=_batch_schema(),
+    responses={
+        422: {
+            "model": BatchResultOut,
+            "description": "Some items were rejected (the others were stored), or the body "
+            "is not a batch at all (then only `error` is set).",
+        }
+    },
+)
+async def receive_posts(
+    request: Request, sessions: SessionsDep, settings: SettingsDep
+) -> JSONResponse:
+    """Store a batch of posts in the normalised format: a JSON array or `{"posts": [...]}`.
+
+    Every item gets a result, in input order: `created`, `duplicate` (already stored: posting
+    again is safe) or `rejected` with every problem, each naming its field. Good items are
+    stored even when others are rejected; the answer is then 422 instead of 201.
+    """
+    body = await request.body()
+
+    def receive() -> list[ItemResult]:
+        items = parse_batch(body, max_items=settings.max_batch_items)
+        return do_receive_posts(sessions=sessions, items=items, settings=settings, clock=utc_now)
+
+    results = await run_in_threadpool(receive)
+    outcome = _batch_result(results)
+    code = status.HTTP_422_UNPROCESSABLE_CONTENT if outcome.rejected else status.HTTP_201_CREATED
+    return JSONResponse(outcome.model_dump(mode="json"), status_code=code)
+
+
+@router.get("/workspaces/{workspace}/posts", response_model=PostPage)
+def list_posts(
+    *,
+    workspace: str,
+    session: SessionDep,
+    channel: Annotated[int | None, Query(description="Channel id.")] = None,
+    direction: Direction | None = None,
+    since: Annotated[datetime | None, Query(description="Created at or after.")] = None,
+    until: Annotated[datetime | None, Query(description="Created before.")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Text contains.")] = None,
+    conversation_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+    cursor: str | None = None,
+) -> PostPage:
+    """The workspace's posts, newest first, filtered and paged."""
+    filters = PostFilters(
+        channel_id=channel,
+        direction=direction,
+        since=since,
+        until=until,
+        text=q,
+        conversation_id=conversation_id,
+    )
+    return get_posts(
+        session=session, workspace=workspace, filters=filters, limit=limit, cursor=cursor
+    )

@@ -1,0 +1,59 @@
+"""The application factory: `create_app(settings)` builds everything; importing builds nothing."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+import carelane
+from carelane.channels.routes import router as channels_router
+from carelane.config import Settings
+from carelane.conversations.routes import router as conversations_router
+from carelane.customers.routes import router as customers_router
+from carelane.posts.routes import router as posts_router
+from carelane.store.database import create_database_engine, create_session_factory
+from carelane.web.errors import install_error_handlers
+from carelane.web.landing import router as landing_router
+from carelane.workspaces.routes import router as workspaces_router
+
+API_PREFIX = "/api/v1"
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The carelane web app on the database of `settings`; the engine is disposed when the
+    app shuts down."""
+    engine = create_database_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="carelane",
+        summary="Social customer care for contact centres.",
+        version=getattr(carelane, "__version__", "0.1.0"),
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = create_session_factory(engine)
+    install_error_handlers(app)
+    for router in (
+        workspaces_router,
+        posts_router,
+        conversations_router,
+        customers_router,
+        channels_router,
+    ):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(landing_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

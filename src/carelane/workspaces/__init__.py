@@ -1,0 +1,1 @@
+"""Workspaces: one brand each, and what has been loaded into them."""
