@@ -11,6 +11,8 @@ MAX_TEXT_CHARS = 65_536
 rarely longer; anything beyond this is a broken feed, not a customer."""
 
 MAX_HANDLE_CHARS = 255
+MAX_FOLLOWERS = 2**31 - 1
+"""Most followers an author may show: the store keeps them in a 32-bit integer."""
 MAX_EXTERNAL_ID_CHARS = 255
 
 

@@ -108,9 +108,10 @@ def batches(items: Iterable[RawItem], size: int, *, start: int = 0) -> Iterator[
 def run_pipeline(stages: Sequence[Stage], stream: Iterable[Batch]) -> Iterator[Batch]:
     """Run each batch through every stage in this process, yielding it when done."""
     for batch in stream:
+        done = batch
         for stage in stages:
-            batch = stage(batch)
-        yield batch
+            done = stage(done)
+        yield done
 
 
 def ingest_stages(

@@ -2,7 +2,7 @@
 and every data-set reader produce, and how one item of it is validated."""
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -11,15 +11,25 @@ from carelane.domain.channels import ChannelKind, Direction, Network, Visibility
 from carelane.domain.errors import FieldError
 from carelane.domain.posts import (
     MAX_EXTERNAL_ID_CHARS,
+    MAX_FOLLOWERS,
     MAX_HANDLE_CHARS,
     MAX_TEXT_CHARS,
     Author,
     NormalisedPost,
 )
-from carelane.ingest.text_checks import text_problem
+from carelane.ingest.text_checks import stored_json_problem, text_problem
 
 Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 Handle = Annotated[str, Field(min_length=1, max_length=MAX_HANDLE_CHARS)]
+
+
+class _RawValueError(ValueError):
+    """A value inside `raw` that cannot be stored; `path` leads to it from `raw`."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
 
 
 class _Strict(BaseModel):
@@ -40,7 +50,7 @@ class AuthorIn(_Strict):
 
     handle: Handle
     display_name: Annotated[str, Field(max_length=255)] | None = None
-    followers: Annotated[int, Field(ge=0)] | None = None
+    followers: Annotated[int, Field(ge=0, le=MAX_FOLLOWERS)] | None = None
     verified: bool = False
 
 
@@ -75,6 +85,20 @@ class PostIn(_Strict):
     def _has_zone(cls, value: datetime) -> datetime:
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("has no time zone; give an offset such as +00:00 or Z")
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"{value.isoformat()} is out of range") from None
+
+    @field_validator("raw")
+    @classmethod
+    def _storable_raw(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        # Checked here rather than left to the database: PostgreSQL's JSONB refuses NUL,
+        # lone surrogates and non-finite numbers, which would fail the whole batch.
+        if value is not None:
+            problem = stored_json_problem(value)
+            if problem:
+                raise _RawValueError(*problem)
         return value
 
     def to_domain(self) -> NormalisedPost:
@@ -105,6 +129,14 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc) or "item"
 
 
+def _field_error(error: Any) -> FieldError:
+    field = _field_path(error["loc"])
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, _RawValueError):
+        return FieldError(f"{field}.{cause.path}" if cause.path else field, cause.message)
+    return FieldError(field, error["msg"].removeprefix("Value error, "))
+
+
 def validate_post(
     item: Mapping[str, Any] | Any, *, now: datetime, max_clock_skew: timedelta
 ) -> NormalisedPost | list[FieldError]:
@@ -114,10 +146,7 @@ def validate_post(
     try:
         post = PostIn.model_validate(item)
     except ValidationError as error:
-        return [
-            FieldError(_field_path(e["loc"]), e["msg"].removeprefix("Value error, "))
-            for e in error.errors(include_url=False)
-        ]
+        return [_field_error(e) for e in error.errors(include_url=False)]
     if post.created_at > now + max_clock_skew:
         return [
             FieldError(

@@ -9,9 +9,9 @@ ingester's posts as duplicates.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, case, func, select, tuple_, update
+from sqlalchemy import Table, bindparam, case, func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -29,12 +29,12 @@ from carelane.store.upsert import dialect_insert
 
 MAX_ATTEMPTS = 5
 
-workspace_t = Workspace.__table__
-channel_t = Channel.__table__
-author_t = Author.__table__
-post_t = Post.__table__
-conversation_t = Conversation.__table__
-message_t = Message.__table__
+workspace_t = cast(Table, Workspace.__table__)
+channel_t = cast(Table, Channel.__table__)
+author_t = cast(Table, Author.__table__)
+post_t = cast(Table, Post.__table__)
+conversation_t = cast(Table, Conversation.__table__)
+message_t = cast(Table, Message.__table__)
 
 ChannelKey = tuple[int, str, str]  # workspace id, network, account
 
@@ -115,7 +115,7 @@ def _workspace_ids(
 ) -> dict[str, int]:
     def known(among: Sequence[str]) -> dict[str, int]:
         query = select(workspace_t.c.slug, workspace_t.c.id).where(workspace_t.c.slug.in_(among))
-        return {slug: workspace_id for slug, workspace_id in session.execute(query).all()}
+        return {slug: workspace_id for slug, workspace_id in session.execute(query).tuples()}
 
     ids = known(sorted(slugs))
     missing = sorted(slugs - ids.keys())

@@ -3,14 +3,15 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from carelane.domain.events import EventType
 from carelane.store.models import Event
 
-event_t = Event.__table__
+event_t = cast(Table, Event.__table__)
 
 
 @dataclass(frozen=True, slots=True)

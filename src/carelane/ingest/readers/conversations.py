@@ -59,7 +59,14 @@ def _dialogue_posts(where: str, dialogue: Any) -> Iterator[RawItem]:
             previous = item.data["external_id"]
     closing = dialogue.get("agentURL")
     if isinstance(closing, dict) and closing.get("tweet_ID") and closing.get("url_utterance"):
-        yield _closing_post(f"{where}.agentURL", workspace, brand, header, closing, previous)
+        yield _closing_post(
+            f"{where}.agentURL",
+            workspace=workspace,
+            brand=brand,
+            header=header,
+            closing=closing,
+            previous=previous,
+        )
 
 
 def _turn_post(where: str, workspace: str, brand: str, turn: Any, previous: str | None) -> RawItem:
@@ -93,6 +100,7 @@ def _turn_post(where: str, workspace: str, brand: str, turn: Any, previous: str 
 
 def _closing_post(
     where: str,
+    *,
     workspace: str,
     brand: str,
     header: dict[str, Any],

@@ -23,7 +23,7 @@ def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str], list[FieldE
         start = reader.line_num + 1
         for row in reader:
             problems: list[FieldError] = []
-            extra = row.pop(None, None)  # type: ignore[call-overload]
+            extra = row.pop(None, None)
             if extra is not None:
                 problems.append(FieldError("row", f"has more fields than the header's {width}"))
             if any(value is None for value in row.values()):

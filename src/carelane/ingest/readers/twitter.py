@@ -6,8 +6,6 @@ from datetime import datetime
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
-TWITTER_TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"  # "Tue Oct 31 23:36:20 +0000 2017"
-
 
 def tweet_text(text: str) -> str:
     """A tweet's text as a person reads it: Twitter sends &amp; &lt; &gt; as entities."""
@@ -15,8 +13,8 @@ def tweet_text(text: str) -> str:
 
 
 def parse_twitter_time(value: str) -> datetime:
-    """A time in Twitter's classic API format, zone included."""
-    return datetime.strptime(value, TWITTER_TIME_FORMAT)
+    """A time in Twitter's classic API format, zone included: "Tue Oct 31 23:36:20 +0000 2017"."""
+    return datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
 
 
 def workspace_slug(brand: str) -> str:
