@@ -115,7 +115,8 @@ def _workspace_ids(
 ) -> dict[str, int]:
     def known(among: Sequence[str]) -> dict[str, int]:
         query = select(workspace_t.c.slug, workspace_t.c.id).where(workspace_t.c.slug.in_(among))
-        return {slug: workspace_id for slug, workspace_id in session.execute(query).tuples()}
+        rows = session.execute(query).all()
+        return {row.slug: row.id for row in rows}
 
     ids = known(sorted(slugs))
     missing = sorted(slugs - ids.keys())
