@@ -78,14 +78,14 @@ class RejectsFile:
     """Writes rejected rows to `path`, replacing a file of an earlier run.
 
     The file is created on the first rejected row only, so a clean run leaves none.
-    Use as a context manager; `input_path` lets rows that could not be parsed be written
-    with the text of their line.
+    Use as a context manager; `inputs`, the files read, let rows that could not be parsed
+    be written with the text of their line.
     """
 
-    def __init__(self, path: Path, *, input_path: Path | None = None) -> None:
+    def __init__(self, path: Path, *, inputs: Sequence[Path] = ()) -> None:
         self.path = path
         self.count = 0
-        self._input = InputLines(input_path) if input_path is not None else None
+        self._inputs = {source.name: InputLines(source) for source in inputs}
         self._handle: IO[str] | None = None
         self._reasons: Counter[tuple[str, str]] = Counter()
         self._first_where: dict[tuple[str, str], str] = {}
@@ -106,16 +106,15 @@ class RejectsFile:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
-        if self._input is not None:
-            self._input.close()
+        for lines in self._inputs.values():
+            lines.close()
 
     def write(self, item: RawItem, errors: Sequence[FieldError]) -> None:
         """Record one rejected row and why."""
         record: dict[str, Any] = {"where": item.where, "row": readable(item.data)}
-        if item.data is None and self._input is not None:
-            match = _LINE_OF.match(item.where)
-            if match:
-                record["line"] = self._input.line(int(match["line"]))
+        match = _LINE_OF.match(item.where) if item.data is None else None
+        if match and match["name"] in self._inputs:
+            record["line"] = self._inputs[match["name"]].line(int(match["line"]))
         record["errors"] = [
             {"field": readable(e.field), "message": readable(e.message)} for e in errors
         ]
