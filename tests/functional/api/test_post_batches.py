@@ -139,3 +139,25 @@ def test_too_many_items_is_413(settings: Settings) -> None:
         assert_error_shape(response.json(), "batch_too_large")
         assert client.get("/api/v1/workspaces/acme/posts").json()["items"] == []
         assert client.post("/api/v1/posts", json=items[:3]).status_code == 201
+
+
+def test_bad_text_hidden_in_raw_payload_or_keys_rejects_only_that_item(
+    client: TestClient,
+) -> None:
+    create_workspace(client, "acme")
+    good = json.dumps(post_data("1", created_at=_at(1))).encode()
+    in_raw = json.dumps(post_data("2", created_at=_at(2), raw={"note": "RAWBYTES"})).encode()
+    in_raw = in_raw.replace(b"RAWBYTES", b"\xc3\x28")
+    in_key = json.dumps({**post_data("3", created_at=_at(3)), "KEYBYTES": 1}).encode()
+    in_key = in_key.replace(b"KEYBYTES", b"k\xff")
+    nul_in_raw = json.dumps(post_data("4", created_at=_at(4), raw={"note": "a\u0000b"})).encode()
+    body = b"[" + b",".join([good, in_raw, in_key, nul_in_raw]) + b"]"
+    response = client.post(
+        "/api/v1/posts", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    result = response.json()
+    statuses = [r["status"] for r in result["results"]]
+    assert statuses == ["created", "rejected", "rejected", "rejected"]
+    assert result["results"][1]["errors"][0]["field"].startswith("raw")
+    assert "unicode" in result["results"][2]["errors"][0]["message"]
