@@ -29,6 +29,7 @@ class Conversation(Base):
             postgresql_where=text(_ACTIVE),
         ),
         Index("ix_conversation_workspace_status", "workspace_id", "status", "last_message_at"),
+        Index("ix_conversation_workspace_activity", "workspace_id", "last_message_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
