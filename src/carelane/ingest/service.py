@@ -102,6 +102,7 @@ def _ingest(
         workspace_id = workspace_ids[item.post.workspace]
         key = (workspace_id, item.post.network.value, item.post.channel)
         placed.append(_Placed(item.index, item.post, workspace_id, channel_ids[key]))
+    _lock_channels(session, {item.channel_id for item in placed})
     fresh, repeats = _drop_duplicates(session, placed, results)
     if fresh:
         _store(session, fresh, now, results)
@@ -121,11 +122,15 @@ def _workspace_ids(
     ids = known(sorted(slugs))
     missing = sorted(slugs - ids.keys())
     if missing and create:
-        session.execute(
-            dialect_insert(session, workspace_t).on_conflict_do_nothing(),
+        # Only the rows this insert made come back: a workspace a concurrent ingester
+        # created meanwhile is found below but logs no second `workspace.created`.
+        inserted = session.execute(
+            dialect_insert(session, workspace_t)
+            .on_conflict_do_nothing()
+            .returning(workspace_t.c.slug, workspace_t.c.id),
             [{"slug": slug, "name": slug, "created_at": now} for slug in missing],
-        )
-        created = known(missing)
+        ).all()
+        created = {row.slug: row.id for row in inserted}
         append_events(
             session,
             [
@@ -134,7 +139,7 @@ def _workspace_ids(
             ],
             now=now,
         )
-        ids.update(created)
+        ids.update(known(missing))
     return ids
 
 
@@ -158,10 +163,13 @@ def _channel_ids(
         return {(w, n, a): i for w, n, a, i in session.execute(query).all()}
 
     ids = known()
-    missing = [key for key in wanted if key not in ids]
+    missing = sorted(key for key in wanted if key not in ids)
     if missing:
-        session.execute(
-            dialect_insert(session, channel_t).on_conflict_do_nothing(),
+        # As for workspaces: only the channels this insert made log `channel.created`.
+        inserted = session.execute(
+            dialect_insert(session, channel_t)
+            .on_conflict_do_nothing()
+            .returning(*columns, channel_t.c.id),
             [
                 {
                     "workspace_id": w,
@@ -172,23 +180,40 @@ def _channel_ids(
                 }
                 for w, n, a in missing
             ],
-        )
-        before = ids.keys()
+        ).all()
         ids = known()
         append_events(
             session,
             [
                 EventRow(
-                    key[0],
+                    row.workspace_id,
                     EventType.CHANNEL_CREATED,
                     now,
-                    data={"channel_id": ids[key], "network": key[1], "account": key[2]},
+                    data={"channel_id": row.id, "network": row.network, "account": row.account},
                 )
-                for key in ids.keys() - before
+                for row in inserted
             ],
             now=now,
         )
     return ids
+
+
+def _lock_channels(session: Session, channel_ids: set[int]) -> None:
+    """Take the batch's channels for this transaction, in id order.
+
+    Posts, their dedupe and their conversations all live within one channel, so
+    ingesters of the same channel take turns from here to commit and each sees the
+    other's posts as stored; ingesters of other channels go on in parallel. Without it,
+    concurrent batches with overlapping posts keep failing each other's unique keys.
+    SQLite needs nothing: its write transaction already holds the whole database.
+    """
+    if channel_ids and session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(channel_t.c.id)
+            .where(channel_t.c.id.in_(sorted(channel_ids)))
+            .order_by(channel_t.c.id)
+            .with_for_update()
+        )
 
 
 def _drop_duplicates(
@@ -361,7 +386,8 @@ def _upsert_authors(
             "last_seen_at": case((newer, excluded.last_seen_at), else_=author_t.c.last_seen_at),
         },
     ).returning(author_t.c.workspace_id, author_t.c.network, author_t.c.handle, author_t.c.id)
-    rows = session.execute(upsert, list(latest.values())).all()
+    # In key order, so that concurrent ingesters lock shared authors in the same order.
+    rows = session.execute(upsert, [latest[key] for key in sorted(latest)]).all()
     return {(w, n, h): i for w, n, h, i in rows}
 
 
