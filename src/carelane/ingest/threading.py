@@ -6,6 +6,7 @@
 - The brand's own posts never open a conversation: without a known parent they stand alone.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -52,13 +53,16 @@ def thread_posts(
 ) -> list[ThreadState | None]:
     """The conversation of each post, in the order given.
 
-    `posts` must be in publication order, so that parents come before their replies.
-    `known_parents` maps stored posts that replies in `posts` answer to their
-    conversations; `active` maps (channel, author) to the author's active conversation.
-    Both are updated as posts are threaded; new conversations have `opened_by` set.
+    `posts` should be in publication order. A reply whose parent comes later in `posts`
+    (clocks disagree: real data has answers stamped before their questions) is threaded
+    right after its parent. `known_parents` maps stored posts that replies in `posts`
+    answer to their conversations; `active` maps (channel, author) to the author's active
+    conversation. Both are updated as posts are threaded; new conversations have
+    `opened_by` set.
     """
-    threads: list[ThreadState | None] = []
-    for post in posts:
+    threads: list[ThreadState | None] = [None] * len(posts)
+    for index in parents_first(posts):
+        post = posts[index]
         thread = _find_thread(post, known_parents, active)
         if thread is None and post.direction is Direction.INBOUND:
             thread = ThreadState(
@@ -74,8 +78,35 @@ def thread_posts(
         if thread is not None:
             _add_post(thread, post, active)
         known_parents[(post.channel_id, post.external_id)] = thread
-        threads.append(thread)
+        threads[index] = thread
     return threads
+
+
+def parents_first(posts: Sequence[PostToThread]) -> list[int]:
+    """Indexes of `posts` in their order, except that a reply waits for its parent.
+
+    Posts replying to each other in a loop, which no network allows, keep their order
+    at the end.
+    """
+    position = {(p.channel_id, p.external_id): i for i, p in enumerate(posts)}
+    waiting: dict[int, list[int]] = {}
+    placed: set[int] = set()
+    order: list[int] = []
+    for index, post in enumerate(posts):
+        parent = None
+        if post.in_reply_to is not None:
+            parent = position.get((post.channel_id, post.in_reply_to))
+        if parent is not None and parent != index and parent not in placed:
+            waiting.setdefault(parent, []).append(index)
+            continue
+        ready = [index]
+        while ready:
+            current = ready.pop()
+            placed.add(current)
+            order.append(current)
+            ready.extend(reversed(waiting.pop(current, [])))
+    order.extend(sorted(i for i in range(len(posts)) if i not in placed))
+    return order
 
 
 def _find_thread(
