@@ -39,8 +39,9 @@ def _known_time(item: RawItem) -> datetime | None:
 
 
 def order_by_time(items: Iterable[RawItem]) -> list[RawItem]:
-    """`items` in order of their original time; items without a usable time (they will be
-    rejected) come first, and items of equal time keep their input order."""
+    """`items` in order of their original time; items of equal time keep their input order,
+    and items without a usable time (they will be rejected) come last, so that a slice
+    of the first posts holds posts."""
     timed: list[tuple[datetime, int, RawItem]] = []
     untimed: list[RawItem] = []
     for position, item in enumerate(items):
@@ -50,7 +51,7 @@ def order_by_time(items: Iterable[RawItem]) -> list[RawItem]:
         else:
             timed.append((at, position, item))
     timed.sort(key=lambda entry: (entry[0], entry[1]))
-    return untimed + [item for _, _, item in timed]
+    return [item for _, _, item in timed] + untimed
 
 
 def replay_schedule(items: Iterable[RawItem], *, speed: float) -> Iterator[tuple[float, RawItem]]:

@@ -49,10 +49,10 @@ def test_parse_speed_refuses_anything_else(text: str) -> None:
         parse_speed(text)
 
 
-def test_order_by_time_puts_untimed_first_and_keeps_ties_in_input_order() -> None:
+def test_order_by_time_puts_untimed_last_and_keeps_ties_in_input_order() -> None:
     naive = RawItem("naive", {}, at=datetime(2015, 2, 17, 8, 0))  # noqa: DTZ001
     items = [_item("c", 10), _item("a", 0), naive, _item("b1", 5), _item("b2", 5), _item("x", None)]
-    assert [i.where for i in order_by_time(items)] == ["naive", "x", "a", "b1", "b2", "c"]
+    assert [i.where for i in order_by_time(items)] == ["a", "b1", "b2", "c", "naive", "x"]
 
 
 def test_schedule_compresses_original_gaps_by_the_speed() -> None:
