@@ -104,7 +104,9 @@ def _print_loaded(settings: Settings) -> None:
             overview = get_overview(session=session)
     finally:
         engine.dispose()
-    table = Table("workspace", "posts", "conversations", "authors", box=None, pad_edge=False)
+    table = Table("workspace", box=None, pad_edge=False)
+    for column in ("posts", "conversations", "authors"):
+        table.add_column(column, justify="right")
     for entry in overview:
         table.add_row(
             entry.workspace.slug,

@@ -292,3 +292,15 @@ def test_clean_import_exits_zero_and_leaves_no_rejects_file(
     assert result.exit_code == 0, result.output
     assert "created 1" in words(result.stdout)
     assert not stale.exists()
+
+
+def test_import_accepts_the_name_of_a_real_data_set(
+    run_cli: RunCli, tmp_path: Path, session: Session
+) -> None:
+    result = run_cli("import", "conversations", "--create-workspaces", "--batch-size", "250")
+
+    assert result.exit_code == 0, result.output
+    created = int(words(result.stdout).split("created ")[1].split()[0].replace(",", ""))
+    assert created > 1000
+    assert _count(session, Post) == created
+    assert not (tmp_path / "var" / "conversations.rejected.jsonl").exists()
