@@ -350,7 +350,9 @@ def _upsert_authors(
 ) -> dict[tuple[int, str, str], int]:
     """Register or refresh every author of `posts`; their ids by (workspace, network, handle).
 
-    The latest post's profile (followers, display name, verified) wins.
+    The latest post's profile (followers, display name, verified) wins; what it does
+    not show (no follower count, no display name) is kept from earlier posts. Posts older
+    than what is stored change nothing but `first_seen_at`.
     """
     latest: dict[tuple[int, str, str], dict[str, Any]] = {}
     for item in posts:  # in publication order, so later profiles overwrite earlier ones
@@ -361,8 +363,10 @@ def _upsert_authors(
             "workspace_id": item.workspace_id,
             "network": item.post.network.value,
             "handle": a.handle,
-            "display_name": a.display_name,
-            "followers": a.followers,
+            "display_name": a.display_name
+            if a.display_name is not None or not row
+            else row["display_name"],
+            "followers": a.followers if a.followers is not None or not row else row["followers"],
             "verified": a.verified,
             "first_seen_at": row["first_seen_at"] if row else item.post.created_at,
             "last_seen_at": item.post.created_at,
@@ -373,7 +377,10 @@ def _upsert_authors(
     upsert = insert.on_conflict_do_update(
         index_elements=[author_t.c.workspace_id, author_t.c.network, author_t.c.handle],
         set_={
-            "display_name": func.coalesce(excluded.display_name, author_t.c.display_name),
+            "display_name": case(
+                (newer & excluded.display_name.is_not(None), excluded.display_name),
+                else_=func.coalesce(author_t.c.display_name, excluded.display_name),
+            ),
             "followers": case(
                 (newer & excluded.followers.is_not(None), excluded.followers),
                 else_=func.coalesce(author_t.c.followers, excluded.followers),
