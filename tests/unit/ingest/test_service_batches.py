@@ -248,3 +248,27 @@ def test_a_reply_does_not_thread_into_another_workspaces_post(
     )
     assert globex.conversation_id != acme.conversation_id
     assert globex.opened_conversation is True
+
+
+def test_a_batch_out_of_publication_order_threads_as_in_order(
+    session: Session, now: datetime
+) -> None:
+    thread = [
+        post_data("1", created_at=at(0), author="ana"),
+        post_data("2", created_at=at(3), author="AcmeHelp", direction="outbound", in_reply_to="1"),
+        post_data("3", created_at=at(6), author="ana", in_reply_to="2"),
+        # the agent's closing answer, stamped before the question it answers
+        post_data(
+            "4", created_at=at(-30), author="AcmeHelp", direction="outbound", in_reply_to="3"
+        ),
+    ]
+    results = _ingest(session, now, *reversed(thread))
+    conversations = {r.conversation_id for r in results}
+    assert len(conversations) == 1
+    assert None not in conversations
+    assert [r.opened_conversation for r in results] == [False, False, False, True]
+    conversation = session.get(Conversation, results[-1].conversation_id)
+    assert conversation is not None
+    assert conversation.message_count == 4
+    assert conversation.status == "pending"
+    assert conversation.last_message_at == at(6)
