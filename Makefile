@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3; 
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	2>/dev/null && { echo $$p; break; }; done)
 POSTGRES ?= $(or $(CARELANE_TEST_POSTGRES),postgresql://postgres@127.0.0.1:5432)
-DATA_DIR ?= $(or $(CARELANE_DATA_DIR),../shared/data)
+DATA_DIR ?= $(abspath $(or $(CARELANE_DATA_DIR),../shared/data))
 
 .PHONY: help
 help: ## List the targets with what each does
