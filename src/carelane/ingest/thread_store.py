@@ -1,0 +1,174 @@
+"""Conversations as threading sees them: loaded before a batch, written back after it."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from carelane.domain.channels import Direction
+from carelane.domain.conversations import ACTIVE_STATUSES, ConversationStatus
+from carelane.domain.events import EventType
+from carelane.ingest.threading import PostToThread, ThreadState
+from carelane.store.events import EventRow
+from carelane.store.models import Conversation, Post
+
+post_t = cast(Table, Post.__table__)
+conversation_t = cast(Table, Conversation.__table__)
+
+
+def _thread_state(row: Any) -> ThreadState:
+    return ThreadState(
+        id=row.id,
+        channel_id=row.channel_id,
+        author_id=row.author_id,
+        status=ConversationStatus(row.status),
+        opened_at=row.opened_at,
+        last_message_at=row.last_message_at,
+        last_inbound_at=row.last_inbound_at,
+    )
+
+
+_THREAD_COLUMNS = (
+    conversation_t.c.id,
+    conversation_t.c.channel_id,
+    conversation_t.c.author_id,
+    conversation_t.c.status,
+    conversation_t.c.opened_at,
+    conversation_t.c.last_message_at,
+    conversation_t.c.last_inbound_at,
+)
+
+
+def load_known_parents(
+    session: Session, posts: Sequence[PostToThread], states: dict[int, ThreadState]
+) -> dict[tuple[int, str], ThreadState | None]:
+    """Stored posts that `posts` reply to, with their conversations."""
+    in_batch = {(p.channel_id, p.external_id) for p in posts}
+    wanted: dict[int, set[str]] = {}
+    for p in posts:
+        if p.in_reply_to is not None and (p.channel_id, p.in_reply_to) not in in_batch:
+            wanted.setdefault(p.channel_id, set()).add(p.in_reply_to)
+    parents: dict[tuple[int, str], ThreadState | None] = {}
+    for channel_id, external_ids in wanted.items():
+        query = (
+            select(post_t.c.external_id, *_THREAD_COLUMNS)
+            .select_from(post_t.outerjoin(conversation_t))
+            .where(post_t.c.channel_id == channel_id, post_t.c.external_id.in_(external_ids))
+        )
+        for row in session.execute(query).all():
+            state = None
+            if row.id is not None:
+                state = states.setdefault(row.id, _thread_state(row))
+            parents[(channel_id, row.external_id)] = state
+    return parents
+
+
+def load_active_threads(
+    session: Session, posts: Sequence[PostToThread], states: dict[int, ThreadState]
+) -> dict[tuple[int, int], ThreadState]:
+    """The active conversations of the customers writing in `posts`, per (channel, author)."""
+    pairs = {(p.channel_id, p.author_id) for p in posts if p.direction is Direction.INBOUND}
+    if not pairs:
+        return {}
+    query = select(*_THREAD_COLUMNS).where(
+        tuple_(conversation_t.c.channel_id, conversation_t.c.author_id).in_(sorted(pairs)),
+        conversation_t.c.status.in_([s.value for s in ACTIVE_STATUSES]),
+    )
+    return {
+        (r.channel_id, r.author_id): states.setdefault(r.id, _thread_state(r))
+        for r in session.execute(query).all()
+    }
+
+
+def insert_new_conversations(
+    session: Session,
+    threads: Sequence[ThreadState],
+    workspace_of_thread: dict[int, int],
+    now: datetime,
+) -> None:
+    new = [t for t in threads if t.id is None]
+    if not new:
+        return
+    # New conversations are active, so (channel, author) names each one (the partial
+    # unique index guarantees it); ids are matched by it rather than by parameter order.
+    inserted = session.execute(
+        conversation_t.insert().returning(
+            conversation_t.c.channel_id, conversation_t.c.author_id, conversation_t.c.id
+        ),
+        [
+            {
+                "workspace_id": workspace_of_thread[id(t)],
+                "channel_id": t.channel_id,
+                "author_id": t.author_id,
+                "status": t.status.value,
+                "opened_at": t.opened_at,
+                "last_message_at": t.last_message_at,
+                "last_inbound_at": t.last_inbound_at,
+                "message_count": t.added_messages,
+                "updated_at": now,
+            }
+            for t in new
+        ],
+    ).all()
+    id_of = {(row.channel_id, row.author_id): row.id for row in inserted}
+    for thread in new:
+        thread.id = id_of[(thread.channel_id, thread.author_id)]
+
+
+def update_existing_conversations(
+    session: Session, threads: Sequence[ThreadState], now: datetime
+) -> None:
+    changed = [t for t in threads if t.opened_by is None and t.added_messages]
+    if not changed:
+        return
+    statement = (
+        update(conversation_t)
+        .where(conversation_t.c.id == bindparam("b_id"))
+        .values(
+            status=bindparam("b_status"),
+            last_message_at=bindparam("b_last_message_at"),
+            last_inbound_at=bindparam("b_last_inbound_at"),
+            message_count=conversation_t.c.message_count + bindparam("b_added"),
+            updated_at=now,
+        )
+    )
+    session.connection().execute(
+        statement,
+        [
+            {
+                "b_id": t.id,
+                "b_status": t.status.value,
+                "b_last_message_at": t.last_message_at,
+                "b_last_inbound_at": t.last_inbound_at,
+                "b_added": t.added_messages,
+            }
+            for t in changed
+        ],
+    )
+
+
+def thread_events(thread: ThreadState, workspace_id: int) -> list[EventRow]:
+    events = []
+    if thread.opened_by is not None:
+        events.append(
+            EventRow(
+                workspace_id,
+                EventType.CONVERSATION_OPENED,
+                thread.opened_at,
+                conversation_id=thread.id,
+                data={"channel_id": thread.channel_id, "author_id": thread.author_id},
+            )
+        )
+    events.extend(
+        EventRow(
+            workspace_id,
+            EventType.CONVERSATION_STATUS_CHANGED,
+            at,
+            conversation_id=thread.id,
+            data={"from": old.value, "to": new.value, "reason": "post"},
+        )
+        for old, new, at in thread.status_changes
+    )
+    return events
