@@ -226,7 +226,6 @@ def _store(
                 item.post.created_at,
                 conversation_id=conversation_id,
                 post_id=post_id,
-                data={"channel_id": item.channel_id, "direction": item.post.direction.value},
             )
         )
     if messages:

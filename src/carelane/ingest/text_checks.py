@@ -25,6 +25,10 @@ def text_problem(value: str) -> str | None:
     return None
 
 
+# What a database refuses in stored JSON text: NUL and lone surrogates.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _stored_text_problem(value: str) -> str | None:
     bad = _SURROGATE.search(value)
     if bad:
@@ -42,6 +46,8 @@ def stored_json_problem(value: Any) -> tuple[str, str] | None:
     infinity, nothing but dicts, lists, strings, numbers, booleans and null. Other control
     characters pass: a kept payload stays as the network sent it.
     """
+    if isinstance(value, dict) and _flat_text_is_storable(value):
+        return None
     stack: list[tuple[str, Any]] = [("", value)]
     while stack:
         path, node = stack.pop()
@@ -71,3 +77,12 @@ def stored_json_problem(value: Any) -> tuple[str, str] | None:
         else:
             return path, f"is a {type(node).__name__}, not a JSON value"
     return None
+
+
+def _flat_text_is_storable(value: dict[Any, Any]) -> bool:
+    """Fast path for the common payload, a flat object of strings (a CSV row, a tweet):
+    True when it certainly holds nothing unstorable; False sends it to the full walk."""
+    for key, child in value.items():
+        if type(key) is not str or type(child) is not str:
+            return False
+    return _UNSTORABLE.search("".join(value) + "".join(value.values())) is None
