@@ -181,10 +181,10 @@ class Figures:
 
 
 def measure(
-    backend: Backend, items: list[RawItem], settings: Settings, data_dir: Path, repeat: int
+    backend: Backend, items: list[RawItem], settings: Settings, repeat: int, peak_mb: float
 ) -> Figures:
     """Every figure for one backend; rates are the best of `repeat` runs on fresh databases."""
-    figures = Figures(rows=len(items))
+    figures = Figures(rows=len(items), peak_mb=peak_mb)
     size = settings.ingest_batch_size
     written: dict[str, list[dict[str, Any]]] = {}
     for _ in range(repeat):
@@ -226,9 +226,6 @@ def measure(
             )
             figures.floor_all = max(figures.floor_all, len(posts) / seconds)
 
-    print(f"  {backend.name}: (d) replay all, in a child process ...", flush=True)
-    with backend.fresh("replay"):
-        figures.peak_mb = peak_replay_mb(backend.url("replay"), data_dir, backend.folder)
     return figures
 
 
@@ -294,16 +291,29 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings()
     data_dir: Path = args.data_dir or settings.data_dir
-    start = time.perf_counter()
-    items = read_everything(data_dir)
-    print(f"read {len(items):,} rows in {time.perf_counter() - start:.1f} s (not timed below)")
     figures: dict[str, Figures] = {}
     with tempfile.TemporaryDirectory(prefix="carelane-bench-") as folder:
-        for name in args.backends.split(","):
-            backend = Backend(name, Path(folder))
-            try:
-                figures[name] = measure(backend, items, settings, data_dir, args.repeat)
-            finally:
+        backends = [Backend(name, Path(folder)) for name in args.backends.split(",")]
+        try:
+            # Memory first, while this process is small: a child's peak resident memory
+            # as the kernel reports it includes the image it was forked from.
+            peaks = {}
+            for backend in backends:
+                print(f"  {backend.name}: (d) replay all, in a child process ...", flush=True)
+                with backend.fresh("replay"):
+                    peaks[backend.name] = peak_replay_mb(
+                        backend.url("replay"), data_dir, backend.folder
+                    )
+            start = time.perf_counter()
+            items = read_everything(data_dir)
+            seconds = time.perf_counter() - start
+            print(f"read {len(items):,} rows in {seconds:.1f} s (not timed below)")
+            for backend in backends:
+                figures[backend.name] = measure(
+                    backend, items, settings, args.repeat, peaks[backend.name]
+                )
+        finally:
+            for backend in backends:
                 backend.drop_all()
     report(figures, settings, data_dir, args.repeat)
 

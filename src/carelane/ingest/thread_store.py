@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, tuple_, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from carelane.domain.channels import Direction
@@ -72,13 +72,16 @@ def load_active_threads(
     pairs = {(p.channel_id, p.author_id) for p in posts if p.direction is Direction.INBOUND}
     if not pairs:
         return {}
+    # By author alone (a plain IN list, indexed); the few active conversations the same
+    # authors have on other channels are dropped here.
     query = select(*_THREAD_COLUMNS).where(
-        tuple_(conversation_t.c.channel_id, conversation_t.c.author_id).in_(sorted(pairs)),
+        conversation_t.c.author_id.in_(sorted({author for _, author in pairs})),
         conversation_t.c.status.in_([s.value for s in ACTIVE_STATUSES]),
     )
     return {
         (r.channel_id, r.author_id): states.setdefault(r.id, _thread_state(r))
         for r in session.execute(query).all()
+        if (r.channel_id, r.author_id) in pairs
     }
 
 
