@@ -70,5 +70,5 @@ def main() -> None:
     try:
         app()
     except Exception as error:  # the last line of defence: one line, no traceback
-        print(f"error: {type(error).__name__}: {first_line(error)}", file=sys.stderr)  # noqa: T201
+        print(f"error: {type(error).__name__}: {first_line(error)}", file=sys.stderr)
         sys.exit(1)

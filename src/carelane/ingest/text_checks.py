@@ -48,6 +48,10 @@ def stored_json_problem(value: Any) -> tuple[str, str] | None:
     """
     if isinstance(value, dict) and _flat_text_is_storable(value):
         return None
+    return _first_unstorable(value)
+
+
+def _first_unstorable(value: Any) -> tuple[str, str] | None:
     stack: list[tuple[str, Any]] = [("", value)]
     while stack:
         path, node = stack.pop()

@@ -44,25 +44,37 @@ _THREAD_COLUMNS = (
 def load_known_parents(
     session: Session, posts: Sequence[PostToThread], states: dict[int, ThreadState]
 ) -> dict[tuple[int, str], ThreadState | None]:
-    """Stored posts that `posts` reply to, with their conversations."""
+    """Stored posts that `posts` reply to, with their conversations (locked, see
+    `_lock_and_load`)."""
     in_batch = {(p.channel_id, p.external_id) for p in posts}
     wanted: dict[int, set[str]] = {}
     for p in posts:
         if p.in_reply_to is not None and (p.channel_id, p.in_reply_to) not in in_batch:
             wanted.setdefault(p.channel_id, set()).add(p.in_reply_to)
-    parents: dict[tuple[int, str], ThreadState | None] = {}
+    conversation_of: dict[tuple[int, str], int | None] = {}
     for channel_id, external_ids in wanted.items():
-        query = (
-            select(post_t.c.external_id, *_THREAD_COLUMNS)
-            .select_from(post_t.outerjoin(conversation_t))
-            .where(post_t.c.channel_id == channel_id, post_t.c.external_id.in_(external_ids))
+        query = select(post_t.c.external_id, post_t.c.conversation_id).where(
+            post_t.c.channel_id == channel_id, post_t.c.external_id.in_(external_ids)
         )
-        for row in session.execute(query).all():
-            state = None
-            if row.id is not None:
-                state = states.setdefault(row.id, _thread_state(row))
-            parents[(channel_id, row.external_id)] = state
-    return parents
+        for external_id, conversation_id in session.execute(query).all():
+            conversation_of[(channel_id, external_id)] = conversation_id
+    ids = {i for i in conversation_of.values() if i is not None}
+    if ids:
+        _lock_and_load(session, conversation_t.c.id.in_(sorted(ids)), states)
+    return {
+        key: None if conversation_id is None else states[conversation_id]
+        for key, conversation_id in conversation_of.items()
+    }
+
+
+def _lock_and_load(session: Session, condition: Any, states: dict[int, ThreadState]) -> None:
+    """Load the conversations matching `condition` into `states`, locking their rows (in id
+    order) on PostgreSQL until the batch commits, so that no other change to them (an
+    agent resolving one, say) is overwritten by the status the batch computes from what it
+    read. SQLite's write transaction already holds the whole database."""
+    query = select(*_THREAD_COLUMNS).where(condition).order_by(conversation_t.c.id)
+    for row in session.execute(query.with_for_update()).all():
+        states.setdefault(row.id, _thread_state(row))
 
 
 def load_active_threads(
@@ -74,14 +86,16 @@ def load_active_threads(
         return {}
     # By author alone (a plain IN list, indexed); the few active conversations the same
     # authors have on other channels are dropped here.
-    query = select(*_THREAD_COLUMNS).where(
-        conversation_t.c.author_id.in_(sorted({author for _, author in pairs})),
-        conversation_t.c.status.in_([s.value for s in ACTIVE_STATUSES]),
+    _lock_and_load(
+        session,
+        conversation_t.c.author_id.in_(sorted({author for _, author in pairs}))
+        & conversation_t.c.status.in_([s.value for s in ACTIVE_STATUSES]),
+        states,
     )
     return {
-        (r.channel_id, r.author_id): states.setdefault(r.id, _thread_state(r))
-        for r in session.execute(query).all()
-        if (r.channel_id, r.author_id) in pairs
+        (state.channel_id, state.author_id): state
+        for state in states.values()
+        if state.status in ACTIVE_STATUSES and (state.channel_id, state.author_id) in pairs
     }
 
 
