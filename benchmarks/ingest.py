@@ -10,7 +10,8 @@ For each backend (a fresh SQLite file and a fresh PostgreSQL database of its own
   (b2) floor: every row the ingest wrote (workspaces, channels, authors, conversations,
        posts, messages, events), re-inserted with one executemany per table per batch;
   (c)  the same full ingest again into the same database: every row a duplicate;
-  (d)  peak resident memory of `carelane replay all --speed max` in a child process.
+  (d)  peak resident memory of `carelane replay all --speed max` in a child process,
+       measured first, while this process is still small.
 
 Rows are read into memory before any timing. Each rate is the best of `--repeat` runs (3),
 each on fresh databases. Figures are printed; nothing about time is asserted.

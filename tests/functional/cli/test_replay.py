@@ -130,7 +130,7 @@ def test_replay_of_a_normalised_file_sorts_it_and_reports_rejects(
 def test_replay_without_creating_workspaces_rejects_unknown_brands(
     run_cli: RunCli, tmp_path: Path, session: Session
 ) -> None:
-    assert run_cli("workspaces", "add", "spotify").exit_code == 0
+    assert run_cli("workspaces", "add", "spotifycares").exit_code == 0
 
     result = run_cli("replay", "all", "--speed", "max", "--limit", "5", "--no-create-workspaces")
 
@@ -138,7 +138,7 @@ def test_replay_without_creating_workspaces_rejects_unknown_brands(
     summary = words(result.stdout)
     assert "created 1" in summary
     assert "workspace: unknown workspace 'jetblue'" in summary
-    assert set(session.scalars(select(Workspace.slug))) == {"spotify"}
+    assert set(session.scalars(select(Workspace.slug))) == {"spotifycares"}
 
 
 def test_bad_speed_is_a_usage_error(run_cli: RunCli) -> None:

@@ -124,7 +124,7 @@ def test_spotify_posts_carry_their_thread_links(real: dict[str, list[RawItem]]) 
         "We had another tweet exchange a few days ago when you emailed me the same offer."
     )
     posts = _valid(real["spotify"])
-    assert {(p.workspace, p.channel) for p in posts} == {("spotify", "SpotifyCares")}
+    assert {(p.workspace, p.channel) for p in posts} == {("spotifycares", "SpotifyCares")}
     replies = sum(p.in_reply_to is not None for p in posts)
     assert 0 < replies < len(posts)
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from carelane.domain.errors import FieldError
 from carelane.ingest.readers.base import RawItem
 from carelane.ingest.readers.csv_rows import read_csv_rows
-from carelane.ingest.readers.twitter import parse_twitter_time, tweet_text
+from carelane.ingest.readers.twitter import parse_twitter_time, tweet_text, workspace_slug
 
-WORKSPACE = "spotify"
 CHANNEL = "SpotifyCares"
+WORKSPACE = workspace_slug(CHANNEL)  # the same workspace the brand's other data lands in
 
 
 def read_spotify_requests(path: Path) -> Iterator[RawItem]:
