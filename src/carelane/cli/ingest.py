@@ -14,12 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from carelane.cli.terminal import one_line_errors, open_database, out, settings_of
 from carelane.config import Settings
-from carelane.ingest.pipeline import Batch, batches
+from carelane.ingest.pipeline import Batch, batches, numbered_batches
 from carelane.ingest.readers.base import RawItem
 from carelane.ingest.rejects import RejectsFile
 from carelane.ingest.replay import order_by_time, paced_batches, parse_speed
 from carelane.ingest.results import IngestSummary
-from carelane.ingest.runs import InputPlan, numbered_batches, plan_input, run_ingest
+from carelane.ingest.runs import InputPlan, plan_input, run_ingest
 
 LOCAL_DIR = Path("var")
 """Where the rejected rows of named data sets go, relative to the working directory."""

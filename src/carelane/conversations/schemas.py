@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from carelane.domain.channels import Direction, Visibility
 from carelane.domain.conversations import ConversationStatus, MessageKind
@@ -35,6 +35,8 @@ class ConversationPage(BaseModel):
 
 class AuthorOut(BaseModel):
     """A network author as the workspace knows them."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     network: str

@@ -44,20 +44,6 @@ class ConversationFilters:
     author_ids: Sequence[int] | None = None
 
 
-def author_out(author: Author) -> AuthorOut:
-    """A stored author as the API shows them."""
-    return AuthorOut(
-        id=author.id,
-        network=author.network,
-        handle=author.handle,
-        display_name=author.display_name,
-        followers=author.followers,
-        verified=author.verified,
-        first_seen_at=author.first_seen_at,
-        last_seen_at=author.last_seen_at,
-    )
-
-
 def _conversation_query(workspace_id: int) -> Select[Conversation, Channel, Author]:
     return (
         select(Conversation, Channel, Author)
@@ -233,7 +219,7 @@ def get_conversation(
     author = row[2]
     return ConversationDetail(
         **summary.model_dump(),
-        author_profile=author_out(author),
+        author_profile=AuthorOut.model_validate(author),
         customer=customer_of_author(session, author.id),
         timeline=_timeline(session, conversation_id),
     )

@@ -24,6 +24,8 @@ class CustomerIn(BaseModel):
 
 
 class CustomerOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     email: str | None

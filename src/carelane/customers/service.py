@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from carelane.conversations.schemas import ConversationOut
-from carelane.conversations.service import ConversationFilters, author_out, get_conversation_page
+from carelane.conversations.schemas import AuthorOut, ConversationOut
+from carelane.conversations.service import ConversationFilters, get_conversation_page
 from carelane.customers.linking import LinkedBy
 from carelane.customers.schemas import (
     AuthorDetail,
@@ -29,22 +29,11 @@ HISTORY_CONVERSATIONS = 100
 HISTORY_POSTS = 50
 
 
-def customer_out(customer: Customer) -> CustomerOut:
-    return CustomerOut(
-        id=customer.id,
-        name=customer.name,
-        email=customer.email,
-        phone=customer.phone,
-        crm_ref=customer.crm_ref,
-        created_at=customer.created_at,
-    )
-
-
 def identity_out(identity: Identity, author: Author) -> IdentityOut:
     return IdentityOut(
         id=identity.id,
         customer_id=identity.customer_id,
-        author=author_out(author),
+        author=AuthorOut.model_validate(author),
         linked_by=LinkedBy(identity.linked_by),
         consent=identity.consent,
         consent_at=identity.consent_at,
@@ -90,7 +79,7 @@ def do_create_customer(
             ],
             now=now,
         )
-    return customer_out(customer)
+    return CustomerOut.model_validate(customer)
 
 
 _Owned = TypeVar("_Owned", Customer, Author, Agent)
@@ -192,7 +181,7 @@ def get_customer(*, session: Session, workspace: str, customer_id: int) -> Custo
         session, workspace_id, [identity.author.id for identity in identities]
     )
     return CustomerDetail(
-        **customer_out(customer).model_dump(),
+        **CustomerOut.model_validate(customer).model_dump(),
         identities=identities,
         conversations=conversations,
         recent_posts=posts,
@@ -216,9 +205,9 @@ def get_author(*, session: Session, workspace: str, author_id: int) -> AuthorDet
     ).first()
     conversations, posts = _history(session, workspace_id, [author_id])
     return AuthorDetail(
-        **author_out(author).model_dump(),
+        **AuthorOut.model_validate(author).model_dump(),
         identity=identity_out(link[0], author) if link else None,
-        customer=customer_out(link[1]) if link else None,
+        customer=CustomerOut.model_validate(link[1]) if link else None,
         conversations=conversations,
         recent_posts=posts,
     )

@@ -96,11 +96,16 @@ class PersistStage:
         return batch
 
 
-def batches(items: Iterable[RawItem], size: int, *, start: int = 0) -> Iterator[Batch]:
-    """`items` cut into batches of `size`, numbered from `start` in input order."""
+def batches(items: Iterable[RawItem], size: int) -> Iterator[Batch]:
+    """`items` cut into batches of `size`, numbered in input order."""
     iterator = iter(items)
-    index = start
-    while chunk := list(islice(iterator, size)):
+    return numbered_batches(iter(lambda: list(islice(iterator, size)), []))
+
+
+def numbered_batches(chunks: Iterable[list[RawItem]]) -> Iterator[Batch]:
+    """Chunks of items (of any sizes) as batches, items numbered in order across them."""
+    index = 0
+    for chunk in chunks:
         yield Batch([BatchItem(index + offset, item) for offset, item in enumerate(chunk)])
         index += len(chunk)
 

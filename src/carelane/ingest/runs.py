@@ -2,7 +2,7 @@
 replay` do it: find the input, run its batches through the standard stages, count the
 outcomes and write rejected rows with their reasons."""
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import chain
@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from carelane.domain.errors import DomainError
-from carelane.ingest.pipeline import Batch, BatchItem, ingest_stages, run_pipeline
+from carelane.ingest.pipeline import Batch, ingest_stages, run_pipeline
 from carelane.ingest.readers.base import RawItem
 from carelane.ingest.readers.normalised import read_normalised
 from carelane.ingest.readers.sources import SOURCES
@@ -68,14 +68,6 @@ def plan_input(
     if rejects.resolve() == path.resolve():
         raise UnreadableInputError("the rejects file must not be the input file")
     return InputPlan(path.name, [path], read_normalised(path), rejects)
-
-
-def numbered_batches(chunks: Iterable[list[RawItem]]) -> Iterator[Batch]:
-    """Chunks of items as pipeline batches, items numbered in order across them."""
-    index = 0
-    for chunk in chunks:
-        yield Batch([BatchItem(index + offset, item) for offset, item in enumerate(chunk)])
-        index += len(chunk)
 
 
 def run_ingest(

@@ -28,6 +28,8 @@ class WorkspaceIn(BaseModel):
 class WorkspaceOut(BaseModel):
     """A brand carelane serves."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     slug: str
     name: str

@@ -17,15 +17,6 @@ from carelane.workspaces.schemas import WorkspaceOut
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
-def _out(workspace: Workspace) -> WorkspaceOut:
-    return WorkspaceOut(
-        id=workspace.id,
-        slug=workspace.slug,
-        name=workspace.name,
-        created_at=workspace.created_at,
-    )
-
-
 def do_create_workspace(*, session: Session, slug: str, name: str, now: datetime) -> WorkspaceOut:
     """Create the brand `slug` and log `workspace.created`, or raise ConflictError if the
     slug is taken (also when a concurrent request took it first)."""
@@ -50,12 +41,15 @@ def do_create_workspace(*, session: Session, slug: str, name: str, now: datetime
             )
     except IntegrityError as error:
         raise ConflictError(f"workspace {slug!r} already exists") from error
-    return _out(workspace)
+    return WorkspaceOut.model_validate(workspace)
 
 
 def get_workspaces(*, session: Session) -> list[WorkspaceOut]:
     """Every workspace, by slug."""
-    return [_out(w) for w in session.scalars(select(Workspace).order_by(Workspace.slug))]
+    return [
+        WorkspaceOut.model_validate(w)
+        for w in session.scalars(select(Workspace).order_by(Workspace.slug))
+    ]
 
 
 def get_workspace(*, session: Session, slug: str) -> WorkspaceOut:
@@ -63,7 +57,7 @@ def get_workspace(*, session: Session, slug: str) -> WorkspaceOut:
     workspace = session.scalar(select(Workspace).where(Workspace.slug == slug))
     if workspace is None:
         raise NotFoundError(f"no workspace {slug!r}")
-    return _out(workspace)
+    return WorkspaceOut.model_validate(workspace)
 
 
 def get_workspace_id(*, session: Session, slug: str) -> int:

@@ -8,7 +8,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from carelane.domain.errors import FieldError
-from carelane.ingest.pipeline import Batch, batches, ingest_stages, run_pipeline
+from carelane.ingest.pipeline import (
+    Batch,
+    batches,
+    ingest_stages,
+    numbered_batches,
+    run_pipeline,
+)
 from carelane.ingest.readers.base import RawItem
 from carelane.ingest.results import ItemResult, ItemStatus
 from carelane.store.models import Conversation, Event, Message, Post
@@ -130,5 +136,12 @@ def test_reader_errors_pass_through_as_rejections(
 
 def test_batches_number_items_across_batches() -> None:
     raw = [RawItem(str(n), {}) for n in range(7)]
-    cut = list(batches(raw, 3, start=10))
-    assert [[i.index for i in b.items] for b in cut] == [[10, 11, 12], [13, 14, 15], [16]]
+    cut = list(batches(raw, 3))
+    assert [[i.index for i in b.items] for b in cut] == [[0, 1, 2], [3, 4, 5], [6]]
+    assert [i.item for b in cut for i in b.items] == raw
+
+
+def test_numbered_batches_keep_uneven_chunks_and_number_across_them() -> None:
+    raw = [RawItem(str(n), {}) for n in range(5)]
+    cut = list(numbered_batches([raw[:1], raw[1:4], raw[4:]]))
+    assert [[i.index for i in b.items] for b in cut] == [[0], [1, 2, 3], [4]]
