@@ -38,6 +38,7 @@ from carelane.ingest.thread_store import (
 from carelane.ingest.threading import PostToThread, ThreadState, thread_posts
 from carelane.store.database import unit_of_work
 from carelane.store.events import EventRow, append_events
+from carelane.store.ids import allocate_ids
 from carelane.store.models import Message, Post
 
 MAX_ATTEMPTS = 5
@@ -172,12 +173,12 @@ def _store(
     unique_threads = list({id(t): t for t in threads if t is not None}.values())
     insert_new_conversations(session, unique_threads, workspace_of_thread, now)
 
-    # Ids come back matched by (channel, external id), which is unique: asking for them
-    # in parameter order instead makes SQLite insert one row per statement.
-    inserted = session.execute(
-        post_t.insert().returning(post_t.c.channel_id, post_t.c.external_id, post_t.c.id),
+    post_ids = allocate_ids(session, post_t, len(posts))
+    session.execute(
+        post_t.insert(),
         [
             {
+                "id": post_id,
                 "workspace_id": item.workspace_id,
                 "channel_id": item.channel_id,
                 "external_id": item.post.external_id,
@@ -192,11 +193,11 @@ def _store(
                 "received_at": now,
                 "raw": item.post.raw,
             }
-            for item, threaded, thread in zip(posts, to_thread, threads, strict=True)
+            for post_id, item, threaded, thread in zip(
+                post_ids, posts, to_thread, threads, strict=True
+            )
         ],
-    ).all()
-    id_of = {(row.channel_id, row.external_id): row.id for row in inserted}
-    post_ids = [id_of[(item.channel_id, item.post.external_id)] for item in posts]
+    )
 
     messages = []
     events = []

@@ -12,6 +12,7 @@ from carelane.domain.conversations import ACTIVE_STATUSES, ConversationStatus
 from carelane.domain.events import EventType
 from carelane.ingest.threading import PostToThread, ThreadState
 from carelane.store.events import EventRow
+from carelane.store.ids import allocate_ids
 from carelane.store.models import Conversation, Post
 
 post_t = cast(Table, Post.__table__)
@@ -108,14 +109,15 @@ def insert_new_conversations(
     new = [t for t in threads if t.id is None]
     if not new:
         return
-    # New conversations are active, so (channel, author) names each one (the partial
-    # unique index guarantees it); ids are matched by it rather than by parameter order.
-    inserted = session.execute(
-        conversation_t.insert().returning(
-            conversation_t.c.channel_id, conversation_t.c.author_id, conversation_t.c.id
-        ),
+    for thread, conversation_id in zip(
+        new, allocate_ids(session, conversation_t, len(new)), strict=True
+    ):
+        thread.id = conversation_id
+    session.execute(
+        conversation_t.insert(),
         [
             {
+                "id": t.id,
                 "workspace_id": workspace_of_thread[id(t)],
                 "channel_id": t.channel_id,
                 "author_id": t.author_id,
@@ -128,10 +130,7 @@ def insert_new_conversations(
             }
             for t in new
         ],
-    ).all()
-    id_of = {(row.channel_id, row.author_id): row.id for row in inserted}
-    for thread in new:
-        thread.id = id_of[(thread.channel_id, thread.author_id)]
+    )
 
 
 def update_existing_conversations(
