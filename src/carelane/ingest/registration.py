@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from carelane.domain.events import EventType
 from carelane.domain.posts import NormalisedPost
 from carelane.store.events import EventRow, append_events
+from carelane.store.ids import allocate_ids
 from carelane.store.models import Author, Channel, Workspace
 from carelane.store.upsert import dialect_insert
 
@@ -151,6 +152,10 @@ def upsert_authors(
     The latest post's profile (followers, display name, verified) wins; what it does
     not show (no follower count, no display name) is kept from earlier posts. Posts older
     than what is stored change nothing but `first_seen_at`.
+
+    Most authors of a batch are either new or unchanged, so the stored ones are read
+    first: new authors get their ids up front and go in with a plain executemany, and
+    only stored authors whose profile the batch changes are written again.
     """
     latest: dict[AuthorKey, dict[str, Any]] = {}
     for item in posts:  # in publication order, so later profiles overwrite earlier ones
@@ -169,10 +174,91 @@ def upsert_authors(
             "first_seen_at": row["first_seen_at"] if row else item.post.created_at,
             "last_seen_at": item.post.created_at,
         }
+    stored = _stored_authors(session, latest)
+    ids = {key: row["id"] for key, row in stored.items()}
+    new = sorted(key for key in latest if key not in stored)
+    if new:
+        for key, author_id in zip(new, allocate_ids(session, author_t, len(new)), strict=True):
+            latest[key]["id"] = author_id
+        # DO NOTHING: on PostgreSQL a concurrent ingester may have registered one of them
+        # since the read above; those are read again and refreshed like stored ones.
+        session.execute(
+            dialect_insert(session, author_t).on_conflict_do_nothing(),
+            [latest[key] for key in new],
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            raced = {
+                key: row
+                for key, row in _stored_authors(session, {k: latest[k] for k in new}).items()
+                if row["id"] != latest[key]["id"]
+            }
+            stored.update(raced)
+            ids.update({key: latest[key]["id"] for key in new if key not in raced})
+        else:  # SQLite's write transaction holds the whole database: no one raced us
+            ids.update({key: latest[key]["id"] for key in new})
+        for key in stored.keys() & new:
+            ids[key] = stored[key]["id"]
+            del latest[key]["id"]
+    changed = sorted(
+        key for key, row in stored.items() if _refreshed(row, latest[key]) != _profile(row)
+    )
+    if changed:
+        # In key order, so that concurrent ingesters lock shared authors in the same order.
+        session.execute(_refresh_authors(session), [latest[key] for key in changed])
+    return ids
+
+
+_PROFILE = ("display_name", "followers", "verified", "first_seen_at", "last_seen_at")
+
+
+def _profile(row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row[name] for name in _PROFILE)
+
+
+def _refreshed(stored: dict[str, Any], seen: dict[str, Any]) -> tuple[Any, ...]:
+    """The profile `_refresh_authors` gives a stored author the batch has seen again."""
+    newer = seen["last_seen_at"] > stored["last_seen_at"]
+
+    def latest_known(name: str) -> Any:
+        if newer and seen[name] is not None:
+            return seen[name]
+        return stored[name] if stored[name] is not None else seen[name]
+
+    return (
+        latest_known("display_name"),
+        latest_known("followers"),
+        seen["verified"] if newer else stored["verified"],
+        min(stored["first_seen_at"], seen["first_seen_at"]),
+        seen["last_seen_at"] if newer else stored["last_seen_at"],
+    )
+
+
+def _stored_authors(
+    session: Session, keys: dict[AuthorKey, Any]
+) -> dict[AuthorKey, dict[str, Any]]:
+    """The stored authors among `keys`, each with its id and profile."""
+    found: dict[AuthorKey, dict[str, Any]] = {}
+    groups: dict[tuple[int, str], list[str]] = {}
+    for workspace_id, network, handle in keys:
+        groups.setdefault((workspace_id, network), []).append(handle)
+    for (workspace_id, network), handles in groups.items():
+        query = select(author_t.c.id, author_t.c.handle, *(author_t.c[n] for n in _PROFILE)).where(
+            author_t.c.workspace_id == workspace_id,
+            author_t.c.network == network,
+            author_t.c.handle.in_(handles),
+        )
+        for row in session.execute(query).mappings():
+            found[(workspace_id, network, row["handle"])] = dict(row)
+    return found
+
+
+def _refresh_authors(session: Session) -> Any:
+    """An upsert that folds a batch's view of authors into the stored rows, relative to
+    what is stored when it runs, so concurrent refreshes of one author never lose data."""
     insert = dialect_insert(session, author_t)
     excluded = insert.excluded
     newer = excluded.last_seen_at > author_t.c.last_seen_at
-    upsert = insert.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=[author_t.c.workspace_id, author_t.c.network, author_t.c.handle],
         set_={
             "display_name": case(
@@ -190,7 +276,4 @@ def upsert_authors(
             ),
             "last_seen_at": case((newer, excluded.last_seen_at), else_=author_t.c.last_seen_at),
         },
-    ).returning(author_t.c.workspace_id, author_t.c.network, author_t.c.handle, author_t.c.id)
-    # In key order, so that concurrent ingesters lock shared authors in the same order.
-    rows = session.execute(upsert, [latest[key] for key in sorted(latest)]).all()
-    return {(w, n, h): i for w, n, h, i in rows}
+    )

@@ -17,32 +17,14 @@ from carelane.domain.posts import (
     Author,
     NormalisedPost,
 )
-from carelane.ingest.text_checks import stored_json_problem, text_problem
+from carelane.ingest.text_checks import is_acceptable_text, stored_json_problem, text_problem
 
 Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 Handle = Annotated[str, Field(min_length=1, max_length=MAX_HANDLE_CHARS)]
 
 
-class _RawValueError(ValueError):
-    """A value inside `raw` that cannot be stored; `path` leads to it from `raw`."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _clean_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            problem = text_problem(value)
-            if problem:
-                raise ValueError(problem)
-        return value
 
 
 class AuthorIn(_Strict):
@@ -90,17 +72,6 @@ class PostIn(_Strict):
         except OverflowError:
             raise ValueError(f"{value.isoformat()} is out of range") from None
 
-    @field_validator("raw")
-    @classmethod
-    def _storable_raw(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        # Checked here rather than left to the database: PostgreSQL's JSONB refuses NUL,
-        # lone surrogates and non-finite numbers, which would fail the whole batch.
-        if value is not None:
-            problem = stored_json_problem(value)
-            if problem:
-                raise _RawValueError(*problem)
-        return value
-
     def to_domain(self) -> NormalisedPost:
         author = self.author
         return NormalisedPost(
@@ -130,11 +101,40 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 
 def _field_error(error: Any) -> FieldError:
-    field = _field_path(error["loc"])
-    cause = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, _RawValueError):
-        return FieldError(f"{field}.{cause.path}" if cause.path else field, cause.message)
-    return FieldError(field, error["msg"].removeprefix("Value error, "))
+    return FieldError(_field_path(error["loc"]), error["msg"].removeprefix("Value error, "))
+
+
+def _content_problems(item: Mapping[str, Any]) -> list[FieldError]:
+    """What the schema does not check: the item's text fields (its own and its author's)
+    must be acceptable text, and `raw` must be storable JSON.
+
+    `raw` is not held to the rules for text: the network's payload is kept as it was sent,
+    control characters included, but PostgreSQL's JSONB refuses NUL, lone surrogates and
+    non-finite numbers, which would fail the whole batch. The common item (clean text, a
+    flat payload of strings) passes one search over all of it; only one that fails it is
+    examined field by field.
+    """
+    author = item.get("author")
+    author = author if isinstance(author, Mapping) else {}
+    raw = item.get("raw")
+    texts = [v for v in item.values() if type(v) is str]
+    texts += [v for v in author.values() if type(v) is str]
+    flat_raw = isinstance(raw, dict) and all(
+        type(k) is str and type(v) is str for k, v in raw.items()
+    )
+    if isinstance(raw, dict) and flat_raw:
+        texts += [*raw, *raw.values()]
+    if is_acceptable_text("".join(texts)) and (flat_raw or raw is None):
+        return []
+    fields = [(name, v) for name, v in item.items() if type(v) is str]
+    fields += [(f"author.{name}", v) for name, v in author.items() if type(v) is str]
+    problems = [
+        FieldError(name, problem) for name, v in fields if (problem := text_problem(v)) is not None
+    ]
+    if isinstance(raw, dict) and (in_raw := stored_json_problem(raw)):
+        path, problem = in_raw
+        problems.append(FieldError(f"raw.{path}" if path else "raw", problem))
+    return problems
 
 
 def validate_post(
@@ -143,10 +143,16 @@ def validate_post(
     """The item as a `NormalisedPost`, or every problem with it, each naming its field."""
     if not isinstance(item, Mapping):
         return [FieldError("item", f"must be a JSON object, not {type(item).__name__}")]
+    problems = _content_problems(item)
     try:
         post = PostIn.model_validate(item)
     except ValidationError as error:
-        return [_field_error(e) for e in error.errors(include_url=False)]
+        named = {p.field for p in problems}
+        return problems + [
+            e for e in map(_field_error, error.errors(include_url=False)) if e.field not in named
+        ]
+    if problems:
+        return problems
     if post.created_at > now + max_clock_skew:
         return [
             FieldError(

@@ -11,6 +11,14 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+_UNACCEPTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def is_acceptable_text(value: str) -> bool:
+    """True when `text_problem(value)` is None, in one search."""
+    return _UNACCEPTABLE.search(value) is None
+
+
 def text_problem(value: str) -> str | None:
     """Why `value` is not acceptable text, or None when it is."""
     bad = _SURROGATE.search(value)
@@ -23,10 +31,6 @@ def text_problem(value: str) -> str | None:
     if bad:
         return f"contains control character U+{ord(bad.group()):04X} at position {bad.start()}"
     return None
-
-
-# What a database refuses in stored JSON text: NUL and lone surrogates.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def _stored_text_problem(value: str) -> str | None:
@@ -46,12 +50,6 @@ def stored_json_problem(value: Any) -> tuple[str, str] | None:
     infinity, nothing but dicts, lists, strings, numbers, booleans and null. Other control
     characters pass: a kept payload stays as the network sent it.
     """
-    if isinstance(value, dict) and _flat_text_is_storable(value):
-        return None
-    return _first_unstorable(value)
-
-
-def _first_unstorable(value: Any) -> tuple[str, str] | None:
     stack: list[tuple[str, Any]] = [("", value)]
     while stack:
         path, node = stack.pop()
@@ -81,12 +79,3 @@ def _first_unstorable(value: Any) -> tuple[str, str] | None:
         else:
             return path, f"is a {type(node).__name__}, not a JSON value"
     return None
-
-
-def _flat_text_is_storable(value: dict[Any, Any]) -> bool:
-    """Fast path for the common payload, a flat object of strings (a CSV row, a tweet):
-    True when it certainly holds nothing unstorable; False sends it to the full walk."""
-    for key, child in value.items():
-        if type(key) is not str or type(child) is not str:
-            return False
-    return _UNSTORABLE.search("".join(value) + "".join(value.values())) is None

@@ -10,6 +10,7 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from carelane.domain.posts import NormalisedPost
+from carelane.ingest import registration
 from carelane.ingest.results import ItemResult, ItemStatus
 from carelane.ingest.schema import validate_post
 from carelane.ingest.service import PostToStore, do_ingest_posts
@@ -179,6 +180,35 @@ def test_author_profile_within_one_batch_keeps_what_the_latest_post_omits(
     author = _author(session)
     assert (author.followers, author.display_name) == (7, "Ana")
     assert (author.first_seen_at, author.last_seen_at) == (at(1), at(9))
+
+
+def test_an_author_registered_meanwhile_is_refreshed_not_duplicated(
+    session: Session, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another ingester registers the author between this batch's read and its insert."""
+    _ingest(session, now, post_data("1", created_at=at(1)) | {"author": {"handle": "ana"}})
+    before = _author(session).id
+    reads = {"n": 0}
+    real_read = registration._stored_authors
+
+    def read_before_the_other_commits(*args: Any, **kwargs: Any) -> Any:
+        reads["n"] += 1
+        return {} if reads["n"] == 1 else real_read(*args, **kwargs)
+
+    monkeypatch.setattr(registration, "_stored_authors", read_before_the_other_commits)
+    (result,) = _ingest(
+        session,
+        now,
+        post_data("2", created_at=at(9)) | {"author": {"handle": "ana", "followers": 12}},
+    )
+    assert result.status is ItemStatus.CREATED
+    author = _author(session)
+    assert author.id == before
+    assert (author.followers, author.first_seen_at, author.last_seen_at) == (12, at(1), at(9))
+    assert session.scalar(select(func.count()).select_from(Author)) == 1
+    post = session.get(Post, result.post_id)
+    assert post is not None
+    assert post.author_id == before
 
 
 def test_conversation_counters_over_several_batches(session: Session, now: datetime) -> None:
