@@ -1,0 +1,108 @@
+"""The fast classifiers: linear models over hashed n-gram features, scored in numpy.
+
+Every task's model (sentiment, reason, intent) shares one table: a row per feature
+bucket any model uses, a column per (task, label). Scoring a batch is one gather of the
+batch's feature rows from the table and one sum per post, whatever the number of tasks.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from carelane.triage.features import DIMENSIONS, Features, featurise
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One classification task: its labels and its columns in the shared table."""
+
+    name: str
+    labels: tuple[str, ...]
+    first_column: int
+
+    @property
+    def columns(self) -> slice:
+        return slice(self.first_column, self.first_column + len(self.labels))
+
+
+class LinearModels:
+    """Linear models for several tasks over the same features.
+
+    `buckets` are the feature buckets with weights (sorted); `weights[i, j]` is the weight
+    of bucket `buckets[i]` for table column j; `bias[j]` each column's intercept; `idf[i]`
+    the inverse document frequency of `buckets[i]` (1 for a bucket without one).
+    """
+
+    def __init__(
+        self,
+        tasks: Sequence[Task],
+        buckets: NDArray[np.int64],
+        weights: NDArray[np.float32],
+        bias: NDArray[np.float32],
+        idf: NDArray[np.float32],
+    ) -> None:
+        self.tasks = {task.name: task for task in tasks}
+        width = sum(len(task.labels) for task in tasks)
+        if weights.shape != (len(buckets), width) or bias.shape != (width,):
+            raise ValueError(
+                f"weights {weights.shape} and bias {bias.shape} do not fit "
+                f"{len(buckets)} buckets x {width} labels"
+            )
+        # Row 0 of the table is all zeros, for buckets no model knows.
+        self._row_of = np.zeros(DIMENSIONS, dtype=np.int32)
+        self._row_of[buckets] = np.arange(1, len(buckets) + 1, dtype=np.int32)
+        self._weights = np.vstack([np.zeros((1, width), np.float32), weights.astype(np.float32)])
+        self._bias = bias.astype(np.float32)
+        self._idf = np.ones(DIMENSIONS, dtype=np.float32)
+        self._idf[buckets] = idf
+
+    def probabilities(self, texts: Sequence[str]) -> dict[str, NDArray[np.float32]]:
+        """For each task, a (posts x labels) array of probabilities."""
+        return self.probabilities_of(featurise(texts, self._idf))
+
+    def probabilities_of(self, features: Features) -> dict[str, NDArray[np.float32]]:
+        scores = self.scores_of(features)
+        return {name: _softmax(scores[:, task.columns]) for name, task in self.tasks.items()}
+
+    def scores_of(self, features: Features) -> NDArray[np.float32]:
+        """The raw (posts x table columns) scores of featurised posts."""
+        order = np.argsort(features.row, kind="stable")
+        rows = features.row[order]
+        contributions = self._weights[self._row_of[features.column[order]]]
+        contributions *= features.value[order, None]
+        scores = np.zeros((features.rows, len(self._bias)), dtype=np.float32)
+        if len(rows):
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            scores[rows[starts]] = np.add.reduceat(contributions, starts, axis=0)
+        scores += self._bias
+        return scores
+
+    def to_arrays(self) -> dict[str, NDArray[np.generic]]:
+        """The arrays `from_arrays` rebuilds the models from."""
+        buckets = np.flatnonzero(self._row_of).astype(np.int64)
+        return {
+            "buckets": buckets,
+            "weights": self._weights[self._row_of[buckets]],
+            "bias": self._bias,
+            "idf": self._idf[buckets],
+        }
+
+    @classmethod
+    def from_arrays(
+        cls, tasks: Sequence[Task], arrays: Mapping[str, NDArray[np.generic]]
+    ) -> "LinearModels":
+        return cls(
+            tasks,
+            np.asarray(arrays["buckets"], dtype=np.int64),
+            np.asarray(arrays["weights"], dtype=np.float32),
+            np.asarray(arrays["bias"], dtype=np.float32),
+            np.asarray(arrays["idf"], dtype=np.float32),
+        )
+
+
+def _softmax(scores: NDArray[np.float32]) -> NDArray[np.float32]:
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    result: NDArray[np.float32] = shifted / shifted.sum(axis=1, keepdims=True)
+    return result

@@ -1,0 +1,72 @@
+"""Hashed n-gram features: stable, batch-independent, unit length, safe on any text."""
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from carelane.triage.features import DIMENSIONS, MAX_CHARS, featurise, normalise_batch
+
+
+def _row(texts: list[str], index: int) -> dict[int, float]:
+    features = featurise(texts)
+    mine = features.row == index
+    row: dict[int, float] = {}
+    for column, value in zip(features.column[mine], features.value[mine], strict=True):
+        row[int(column)] = row.get(int(column), 0.0) + float(value)
+    return row
+
+
+def test_normalising_decodes_entities_and_hides_links_mentions_numbers() -> None:
+    assert normalise_batch(
+        ["@united Flight 2324 was  SOOOOO late &amp; http://t.co/x\nthx", "", "a\x1eb"]
+    ) == ["@user flight 0 was soo late & http thx", "", "a b"]
+
+
+def test_a_post_gets_the_same_features_in_any_batch() -> None:
+    text = "@united my bag is lost 😡 &amp; nobody helps"
+    alone = _row([text], 0)
+    among = _row(["first post", "", text, "another one"], 2)
+    assert alone.keys() == among.keys()
+    assert all(abs(alone[k] - among[k]) < 1e-6 for k in alone)
+
+
+def test_features_are_the_same_in_every_process() -> None:
+    # Trained weights rely on it: the hash of a known text is fixed.
+    features = featurise(["thanks"])
+    assert int(features.column.sum()) == 8_496_588
+    assert len(features.column) == 7 + 6 + 5 + 4 + 1  # 2- to 5-grams of " thanks ", a word
+    assert set(features.row.tolist()) == {0}
+
+
+def test_similar_texts_share_more_features_than_different_ones() -> None:
+    def cosine(a: str, b: str) -> float:
+        x, y = _row([a], 0), _row([b], 0)
+        return sum(v * y.get(k, 0.0) for k, v in x.items())
+
+    assert cosine("my bag is lost", "my bags were lost") > cosine("my bag is lost", "great crew")
+
+
+def test_idf_weights_rescale_and_rows_stay_unit_length() -> None:
+    idf = np.full(DIMENSIONS, 2.0, dtype=np.float32)
+    features = featurise(["hello there", "x"], idf)
+    for index in range(2):
+        values = features.value[features.row == index]
+        assert abs(float(np.sum(values**2)) - 1.0) < 1e-5
+
+
+def test_a_long_post_costs_no_more_than_its_opening() -> None:
+    long = "word " * 5_000
+    assert len(featurise([long]).column) == len(featurise([long[:MAX_CHARS]]).column)
+
+
+@given(st.lists(st.text(max_size=300), max_size=8))
+def test_any_texts_get_valid_features(texts: list[str]) -> None:
+    features = featurise(texts)
+    assert features.rows == len(texts)
+    assert len(features.row) == len(features.column) == len(features.value)
+    if len(features.column):
+        assert features.column.min() >= 0
+        assert features.column.max() < DIMENSIONS
+        assert features.row.min() >= 0
+        assert features.row.max() < len(texts)
+    assert np.all(np.isfinite(features.value))
