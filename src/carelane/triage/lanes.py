@@ -1,0 +1,367 @@
+"""Which swim lane owns a post, in which categories, and why.
+
+`compile_lanes` prepares a workspace's `LaneConfig` once (it embeds the example posts);
+`decide_lane` then gives each post its `LaneDecision`:
+
+- A category matches by its rules (`match`: any of its sets of conditions, each set
+  wholly met) or by its examples (the post's similarity to the nearest example is at least
+  the category's threshold). With both, `combine: any` (the default) takes the rules'
+  word and looks at the examples only when the rules did not match; `combine: all` needs
+  both, and looks at the examples only when the rules matched.
+- The nearest example rather than the examples' centroid: an admin's 5-20 posts often
+  cover several ways of saying one thing (a lost bag, a bag left at the wrong airport, a
+  bag that arrived empty), and their centroid resembles none of them. The nearest also
+  names itself in the reasons ("similar to example 3 (0.41)").
+- A category's score is 1.0 when its rules decided and the similarity when examples alone
+  did. Matched categories are ranked by priority_boost (highest first), then score, then
+  file order; the first one's lane is the post's lane. So with equal boosts the lane
+  listed first in the file wins a post both lanes want, and a crisis category with a
+  higher boost outranks any ordinary complaint. A post no category matches goes to the
+  default lane.
+
+Pure: no clock, no I/O; `decide_lane` accepts any text and never raises.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+
+import numpy as np
+from numpy.typing import NDArray
+
+from carelane.domain.posts import NormalisedPost
+from carelane.triage.lane_config import Category, Combine, LaneConfig, RuleSet
+from carelane.triage.lane_file import load_lane_config
+from carelane.triage.queries import QueryNode, Term, TermSet
+from carelane.triage.terms import PostTerms, fold
+from carelane.triage.text_vectors import Embedder, embed
+
+SHIPPED_CONFIGS = ("example", "airline")
+"""Lane files that ship in this package as `lanes_<name>.yaml`."""
+
+
+@dataclass(frozen=True, slots=True)
+class PostFacts:
+    """What lane rules look at in a post. Facts not known yet (intent, sentiment,
+    followers) are None, and a condition on a missing fact is not met."""
+
+    text: str
+    network: str | None = None
+    channel_handle: str | None = None
+    channel_kind: str | None = None
+    author_handle: str | None = None
+    author_followers: int | None = None
+    intent: str | None = None
+    sentiment: str | None = None
+
+    @classmethod
+    def of_post(
+        cls, post: NormalisedPost, *, intent: str | None = None, sentiment: str | None = None
+    ) -> "PostFacts":
+        """The facts of a normalised post, with its intent and sentiment when known."""
+        return cls(
+            text=post.text,
+            network=post.network,
+            channel_handle=post.channel,
+            channel_kind=post.channel_kind,
+            author_handle=post.author.handle,
+            author_followers=post.author.followers,
+            intent=intent,
+            sentiment=sentiment,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryMatch:
+    """A category a post falls in, how strongly (see the module's notes), and why."""
+
+    name: str
+    lane: str
+    score: float
+    reasons: tuple[str, ...]
+    priority_boost: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LaneDecision:
+    """The lane that owns a post, every category it falls in (best first), and one
+    sentence saying why."""
+
+    lane: str
+    categories: tuple[CategoryMatch, ...]
+    why: str
+
+    @property
+    def category(self) -> CategoryMatch | None:
+        """The category that decided the lane; None when the default lane took the post."""
+        return self.categories[0] if self.categories else None
+
+    @property
+    def priority_boost(self) -> int:
+        """The deciding category's priority boost, for the prioritiser (0 by default)."""
+        return self.categories[0].priority_boost if self.categories else 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Post:
+    """A post's facts, folded once for matching."""
+
+    facts: PostFacts
+    terms: PostTerms
+    author: str | None
+    channel: str | None
+
+
+Check = Callable[[_Post], tuple[str, ...] | None]
+"""One condition: the reasons a post meets it, or None when it does not."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """One set of conditions, ready to check: facts first (cheap), then the text; the text's
+    reasons are listed first, as they say most about the post."""
+
+    facts: tuple[Check, ...]
+    text: tuple[Check, ...]
+
+    def reasons(self, post: _Post) -> tuple[str, ...] | None:
+        met: list[str] = []
+        for check in self.facts:
+            reasons = check(post)
+            if reasons is None:
+                return None
+            met.extend(reasons)
+        said: list[str] = []
+        for check in self.text:
+            reasons = check(post)
+            if reasons is None:
+                return None
+            said.extend(reasons)
+        return (*said, *met)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A category ready to decide: its rule sets, and which of the nearest-example
+    similarities is its (`slot`, -1 without examples) starting at row `start`."""
+
+    category: Category
+    rules: tuple[_Rules, ...]
+    slot: int
+    start: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledLanes:
+    """A lane config ready to decide posts: conditions turned into checks, and the example
+    posts embedded once into `example_rows`, one row per example, category by category."""
+
+    config: LaneConfig
+    embed: Embedder
+    example_rows: NDArray[np.float32]
+    entries: tuple[_Entry, ...]
+    _columns: NDArray[np.float32] = field(repr=False)
+    _starts: NDArray[np.intp] = field(repr=False)
+
+    def similarities(self, text: str) -> NDArray[np.float32]:
+        """The text's similarity to every example, in `example_rows` order."""
+        return self.similarities_of(self.embed([text])[0])
+
+    def similarities_of(self, vector: NDArray[np.float32]) -> NDArray[np.float32]:
+        """A precomputed vector's similarity to every example (same embedder). Only the
+        vector's non-zero dimensions are read: hashed text vectors are mostly zeros."""
+        present = np.flatnonzero(vector)
+        similarities: NDArray[np.float32] = vector[present] @ self._columns[present]
+        return similarities
+
+    def nearest(self, similarities: NDArray[np.float32]) -> list[float]:
+        """Each example category's similarity to its nearest example, by slot."""
+        if not len(self._starts):
+            return []
+        best: list[float] = np.maximum.reduceat(similarities, self._starts).tolist()
+        return best
+
+
+def _fact(
+    template: str, allowed: tuple[str, ...], value_of: Callable[[_Post], str | None]
+) -> Check:
+    def check(post: _Post) -> tuple[str, ...] | None:
+        value = value_of(post)
+        return (template.format(value),) if value in allowed else None
+
+    return check
+
+
+def _followers(least: int) -> Check:
+    def check(post: _Post) -> tuple[str, ...] | None:
+        followers = post.facts.author_followers
+        if followers is None or followers < least:
+            return None
+        return (f"{followers:,} followers (at least {least:,})",)
+
+    return check
+
+
+def _hashtags(tags: tuple[str, ...]) -> Check:
+    wanted = frozenset(tags)
+
+    def check(post: _Post) -> tuple[str, ...] | None:
+        if wanted.isdisjoint(post.terms.hashtags):
+            return None
+        return tuple(f"hashtag #{tag}" for tag in tags if tag in post.terms.hashtags)
+
+    return check
+
+
+def _keywords(keywords: tuple[Term, ...]) -> Check:
+    any_of = TermSet(keywords)
+
+    def check(post: _Post) -> tuple[str, ...] | None:
+        if not any_of.matches(post.terms):
+            return None
+        return tuple(f'keyword "{keyword.text}"' for keyword in any_of.matching(post.terms))
+
+    return check
+
+
+def _query(query: QueryNode) -> Check:
+    def check(post: _Post) -> tuple[str, ...] | None:
+        if not query.matches(post.terms):
+            return None
+        return (f"query {query.explain(post.terms)}",)
+
+    return check
+
+
+def _compiled_rules(rules: RuleSet) -> _Rules:
+    facts: list[Check] = []
+    for template, allowed, value_of in (
+        ("network is {}", rules.networks, lambda post: post.facts.network),
+        ("channel kind is {}", rules.channel_kinds, lambda post: post.facts.channel_kind),
+        ("channel @{}", rules.channels, lambda post: post.channel),
+        ("author @{}", rules.authors, lambda post: post.author),
+        ("intent is {}", rules.intents, lambda post: post.facts.intent),
+        ("sentiment is {}", rules.sentiments, lambda post: post.facts.sentiment),
+    ):
+        if allowed:
+            facts.append(_fact(template, allowed, value_of))
+    if rules.min_followers is not None:
+        facts.append(_followers(rules.min_followers))
+    text: list[Check] = []
+    if rules.hashtags:
+        text.append(_hashtags(rules.hashtags))
+    if rules.keywords:
+        text.append(_keywords(rules.keywords))
+    if rules.query is not None:
+        text.append(_query(rules.query))
+    return _Rules(tuple(facts), tuple(text))
+
+
+def compile_lanes(config: LaneConfig, *, embedder: Embedder = embed) -> CompiledLanes:
+    """Prepare `config` for `decide_lane`: conditions turned into checks and the example
+    posts embedded with `embedder`, which then embeds each post whose examples need
+    comparing."""
+    texts: list[str] = []
+    entries = []
+    starts: list[int] = []
+    for category in config.categories:
+        rules = tuple(_compiled_rules(rule_set) for rule_set in category.rules)
+        slot = len(starts) if category.examples else -1
+        if category.examples:
+            starts.append(len(texts))
+        entries.append(_Entry(category, rules, slot, len(texts)))
+        texts.extend(category.examples)
+    rows = np.asarray(embedder(texts), dtype=np.float32) if texts else np.zeros((0, 0), np.float32)
+    return CompiledLanes(
+        config,
+        embedder,
+        rows,
+        tuple(entries),
+        np.ascontiguousarray(rows.T),
+        np.asarray(starts, dtype=np.intp),
+    )
+
+
+def shipped_lane_config(name: str = "example") -> LaneConfig:
+    """One of the lane files that ship with carelane (`SHIPPED_CONFIGS`)."""
+    if name not in SHIPPED_CONFIGS:
+        raise ValueError(f"no shipped lanes named {name!r}; there are {', '.join(SHIPPED_CONFIGS)}")
+    resource = files("carelane.triage") / f"lanes_{name}.yaml"
+    return load_lane_config(resource.read_text(encoding="utf-8"), source=f"lanes_{name}.yaml")
+
+
+def _handle(value: str | None) -> str | None:
+    return fold(value).strip().removeprefix("@") if value is not None else None
+
+
+def _why(lane: str, matches: Sequence[CategoryMatch]) -> str:
+    if not matches:
+        return f"{lane}, the default lane: no category matches."
+    first, others = matches[0], matches[1:]
+    sentence = f"{lane} because it matches {first.name} ({'; '.join(first.reasons)})"
+    if others:
+        also = [m.name if m.lane == first.lane else f"{m.name} ({m.lane})" for m in others]
+        listed = ", ".join(also[:-1]) + " and " + also[-1] if len(also) > 1 else also[0]
+        sentence += f"; it also matches {listed}"
+    return sentence + "."
+
+
+def _rules_reasons(entry: _Entry, post: _Post) -> tuple[str, ...] | None:
+    """The reasons of the first set of conditions the post meets, or None."""
+    for rules in entry.rules:
+        reasons = rules.reasons(post)
+        if reasons is not None:
+            return reasons
+    return None
+
+
+def decide_lane(
+    lanes: CompiledLanes, facts: PostFacts, *, vector: NDArray[np.float32] | None = None
+) -> LaneDecision:
+    """The lane, categories and reasons for one post.
+
+    `vector` is the post's text embedded with the lanes' embedder, for callers that embed
+    posts in batches; without it the text is embedded only if some category needs its
+    examples compared."""
+    post = _Post(
+        facts, PostTerms.of(facts.text), _handle(facts.author_handle), _handle(facts.channel_handle)
+    )
+    similarities: NDArray[np.float32] | None = None
+    nearest: list[float] = []
+    ranked: list[tuple[int, float, int, CategoryMatch]] = []
+    for order, entry in enumerate(lanes.entries):
+        category = entry.category
+        rule_reasons = _rules_reasons(entry, post) if entry.rules else None
+        reasons, score = rule_reasons, 1.0
+        compare = entry.slot >= 0 and (
+            not entry.rules
+            or (category.combine is Combine.ANY and rule_reasons is None)
+            or (category.combine is Combine.ALL and rule_reasons is not None)
+        )
+        if compare:
+            if similarities is None:
+                similarities = (
+                    lanes.similarities(facts.text)
+                    if vector is None
+                    else lanes.similarities_of(vector)
+                )
+                nearest = lanes.nearest(similarities)
+            similarity = nearest[entry.slot]
+            if not similarity >= category.similarity:
+                reasons = None
+            else:
+                stop = entry.start + len(category.examples)
+                closest = int(np.argmax(similarities[entry.start : stop])) + 1
+                alike = f"similar to example {closest} ({similarity:.2f})"
+                if rule_reasons is None:
+                    reasons, score = (alike,), similarity
+                else:
+                    reasons = (*rule_reasons, alike)
+        if reasons is not None:
+            boost = category.priority_boost
+            match = CategoryMatch(category.name, category.lane, score, reasons, boost)
+            ranked.append((-boost, -score, order, match))
+    ranked.sort(key=lambda entry: entry[:3])
+    matches = tuple(entry[3] for entry in ranked)
+    lane = matches[0].lane if matches else lanes.config.default_lane
+    return LaneDecision(lane, matches, _why(lane, matches))
