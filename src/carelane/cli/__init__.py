@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from carelane.cli import admin, ingest
+from carelane.cli import admin, ingest, lanes
 from carelane.cli.terminal import USAGE_ERROR, fail, first_line
 from carelane.config import Settings
 
@@ -25,10 +25,14 @@ app = typer.Typer(
 )
 workspaces_app = typer.Typer(help="Create and list workspaces (one per brand).")
 app.add_typer(workspaces_app, name="workspaces", no_args_is_help=True)
+lanes_app = typer.Typer(help="Check and try swim-lane files (which team answers which post).")
+app.add_typer(lanes_app, name="lanes", no_args_is_help=True)
 
 app.command()(admin.migrate)
 workspaces_app.command("add")(admin.workspaces_add)
 workspaces_app.command("list")(admin.workspaces_list)
+lanes_app.command("check")(lanes.check)
+lanes_app.command("show")(lanes.show)
 app.command("import")(ingest.import_posts)
 app.command()(ingest.replay)
 app.command()(admin.serve)
