@@ -24,7 +24,7 @@ _KINDS = {
     f"{_TAG}null": "empty",
     f"{_TAG}bool": "true/false",
     f"{_TAG}int": "a number",
-    f"{_TAG}float": "a number",
+    f"{_TAG}float": "a decimal number",
 }
 
 
