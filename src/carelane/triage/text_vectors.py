@@ -68,6 +68,11 @@ _PAIR = np.uint64(1 << 32)
 _SHIFT = np.uint64(33)
 _SIGN_BIT = np.uint64(63)
 _BUCKET_MASK = np.uint64(HALF - 1)
+_SPREAD = np.arange(_OWN_DIRECTION_SPREAD, dtype=np.uint64)
+_HALF_STARTS = np.array([0, HALF], dtype=np.uint64)
+_WEIGHTS = np.array(  # n-grams, own direction; in the word half, then the character half
+    [1.0, _OWN_WEIGHT_WORDS, 1.0, _OWN_WEIGHT_CHARS]
+) / np.array([1.0, _OWN_DIRECTION_SPREAD**0.5, 1.0, _OWN_DIRECTION_SPREAD**0.5])
 
 
 def _mixed(hashes: NDArray[np.uint64]) -> NDArray[np.uint64]:
@@ -129,9 +134,9 @@ def embed(texts: Sequence[str]) -> NDArray[np.float32]:
 
 
 def _own_direction(cleaned: str) -> NDArray[np.uint64]:
-    """Hashes of `_OWN_DIRECTION_SPREAD` features that belong to this text alone."""
+    """`_OWN_DIRECTION_SPREAD` features, before mixing, that belong to this text alone."""
     seed = zlib.crc32(cleaned.encode("utf-8", "surrogatepass"))
-    return _mixed(np.arange(_OWN_DIRECTION_SPREAD, dtype=np.uint64) + np.uint64(seed << 20))
+    return _SPREAD + np.uint64(seed << 20 | 1 << 60)
 
 
 def _embed_chunk(texts: Sequence[str]) -> NDArray[np.float64]:
@@ -142,27 +147,27 @@ def _embed_chunk(texts: Sequence[str]) -> NDArray[np.float64]:
         cleaned = _clean(text)
         if not cleaned:
             continue
-        own = _own_direction(cleaned)
-        for half, grams, weight in (
-            (0, _word_features(cleaned), _OWN_WEIGHT_WORDS),
-            (1, _char_features(cleaned), _OWN_WEIGHT_CHARS),
-        ):
-            features += (grams, own)
-            offsets.append(
-                np.full(len(grams) + len(own), row * DIMENSIONS + half * HALF, np.uint64)
-            )
-            weights += (np.ones(len(grams)), np.full(len(own), weight / _OWN_DIRECTION_SPREAD**0.5))
-    if not features:
-        return np.zeros((len(texts), DIMENSIONS))
-    mixed = _mixed(np.concatenate(features))
-    buckets = ((mixed & _BUCKET_MASK) + np.concatenate(offsets)).astype(np.intp)
-    signs = 1.0 - 2.0 * (mixed >> _SIGN_BIT).astype(np.float64)  # the bit the mask leaves
-    signed = signs * np.concatenate(weights)
-    counts = np.bincount(buckets, weights=signed, minlength=len(texts) * DIMENSIONS)
-    halves = counts.reshape(len(texts), 2, HALF)
-    norms = np.sqrt(np.einsum("rhd,rhd->rh", halves, halves))[:, :, None]
-    halves = np.divide(halves, norms, out=np.zeros_like(halves), where=norms > 0.0)
-    rows = halves.reshape(len(texts), DIMENSIONS)
-    norms = np.sqrt(np.einsum("rd,rd->r", rows, rows))[:, None]
-    unit: NDArray[np.float64] = np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0.0)
+        words, chars, own = (
+            _word_features(cleaned),
+            _char_features(cleaned),
+            _own_direction(cleaned),
+        )
+        features += (words, own, chars, own)
+        sizes = (len(words) + _OWN_DIRECTION_SPREAD, len(chars) + _OWN_DIRECTION_SPREAD)
+        offsets.append(np.repeat(_HALF_STARTS + np.uint64(row * DIMENSIONS), sizes))
+        spread = _OWN_DIRECTION_SPREAD
+        weights.append(np.repeat(_WEIGHTS, (len(words), spread, len(chars), spread)))
+    counts = np.zeros((len(texts), 2, HALF))
+    if features:
+        mixed = _mixed(np.concatenate(features))
+        buckets = ((mixed & _BUCKET_MASK) + np.concatenate(offsets)).astype(np.intp)
+        signs = 1.0 - 2.0 * (mixed >> _SIGN_BIT).astype(np.float64)  # the bit the mask leaves
+        weighted = signs * np.concatenate(weights)
+        summed = np.bincount(buckets, weighted, len(texts) * DIMENSIONS)
+        counts = np.asarray(summed, dtype=np.float64).reshape(counts.shape)
+    # Each half to unit length, then the row: a text with both halves has halves of 1/√2.
+    norms = np.sqrt(np.einsum("rhd,rhd->rh", counts, counts))
+    filled = (norms > 0.0).sum(axis=1, keepdims=True)
+    scale = np.divide(1.0, norms * np.sqrt(filled), out=np.zeros_like(norms), where=norms > 0.0)
+    unit: NDArray[np.float64] = (counts * scale[:, :, None]).reshape(len(texts), DIMENSIONS)
     return unit
