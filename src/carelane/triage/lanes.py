@@ -160,7 +160,6 @@ class CompiledLanes:
     embed: Embedder
     example_rows: NDArray[np.float32]
     entries: tuple[_Entry, ...]
-    _columns: NDArray[np.float32] = field(repr=False)
     _starts: NDArray[np.intp] = field(repr=False)
 
     def similarities(self, text: str) -> NDArray[np.float32]:
@@ -168,10 +167,8 @@ class CompiledLanes:
         return self.similarities_of(self.embed([text])[0])
 
     def similarities_of(self, vector: NDArray[np.float32]) -> NDArray[np.float32]:
-        """A precomputed vector's similarity to every example (same embedder). Only the
-        vector's non-zero dimensions are read: hashed text vectors are mostly zeros."""
-        present = np.flatnonzero(vector)
-        similarities: NDArray[np.float32] = vector[present] @ self._columns[present]
+        """A precomputed vector's similarity to every example (same embedder)."""
+        similarities: NDArray[np.float32] = self.example_rows @ vector
         return similarities
 
     def nearest(self, similarities: NDArray[np.float32]) -> list[float]:
@@ -277,7 +274,6 @@ def compile_lanes(config: LaneConfig, *, embedder: Embedder = embed) -> Compiled
         embedder,
         rows,
         tuple(entries),
-        np.ascontiguousarray(rows.T),
         np.asarray(starts, dtype=np.intp),
     )
 
