@@ -1,4 +1,5 @@
-"""A workspace's swim lanes and categories: the YAML file an admin writes, and its loader.
+"""A workspace's swim lanes and categories: the YAML file an admin writes, and what it
+becomes once read.
 
     version: 1
     default_lane: Customer Service       # where a post that matches no category goes
@@ -32,9 +33,11 @@ meets any of its sets. Within one condition any listed value will do:
     min_followers  the author has at least this many followers
 
 A post that lacks a fact (no intent yet, followers unknown) does not meet a condition on
-it. Every problem in a file is reported at once, each with its line, column and field
-path; unknown fields, duplicate names and keys, unparsable queries and YAML syntax errors
-are all problems. `lane_file.load_lane_config` reads such a file into a `LaneConfig`.
+it. `default_lane` names one of the lanes. Lane names are unique, and so are category
+names across the whole file, in any case. Every problem in a file is reported at once,
+each with its line, column and field path; unknown fields, duplicate names and keys,
+unparsable queries and YAML syntax errors are all problems. `lane_file.load_lane_config`
+reads such a file into a `LaneConfig`.
 """
 
 from dataclasses import dataclass
@@ -42,11 +45,12 @@ from enum import StrEnum
 
 from carelane.domain.channels import ChannelKind, Network
 from carelane.domain.errors import FieldError, InvalidInputError
+from carelane.domain.triage import Intent, Sentiment
 from carelane.triage.queries import QueryNode, Term
 
 SUPPORTED_VERSION = 1
-INTENTS = ("complaint", "question", "compliment", "suggestion", "sales_lead", "other")
-SENTIMENTS = ("negative", "neutral", "positive")
+INTENTS = tuple(intent.value for intent in Intent)
+SENTIMENTS = tuple(sentiment.value for sentiment in Sentiment)
 NETWORKS = tuple(network.value for network in Network)
 CHANNEL_KINDS = tuple(kind.value for kind in ChannelKind)
 MIN_EXAMPLES, MAX_EXAMPLES = 5, 20
