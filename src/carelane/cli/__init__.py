@@ -1,5 +1,6 @@
 """carelane's command line: migrate the database, manage workspaces, import and replay
-posts, serve the web app, and run the demo.
+posts, serve the web app, run the demo, check swim lanes, and train and evaluate the
+triage models.
 
 Global options name the database and the data sets' folder. Exit codes: 0 done; 1 done
 but some rows were rejected, or the work failed; 2 the command was used wrongly (unknown
@@ -13,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from carelane.cli import admin, ingest, lanes
+from carelane.cli import admin, ingest, lanes, models
 from carelane.cli.terminal import USAGE_ERROR, fail, first_line
 from carelane.config import Settings
 
@@ -37,6 +38,8 @@ app.command("import")(ingest.import_posts)
 app.command()(ingest.replay)
 app.command()(admin.serve)
 app.command()(admin.demo)
+app.command()(models.train)
+app.command("eval")(models.evaluate)
 
 
 @app.callback()

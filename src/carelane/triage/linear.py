@@ -84,7 +84,7 @@ class LinearModels:
         buckets = np.flatnonzero(self._row_of).astype(np.int64)
         return {
             "buckets": buckets,
-            "weights": self._weights[self._row_of[buckets]],
+            "weights": self._weights[self._row_of[buckets]].astype(np.float16),
             "bias": self._bias,
             "idf": self._idf[buckets],
         }

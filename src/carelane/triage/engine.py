@@ -1,0 +1,239 @@
+"""Triage of posts: everything carelane decides about a post before routing it.
+
+`triage_posts` takes a batch (the models score a batch at once) and a workspace's
+settings, and gives each post its `Triage`: actionable or not and why, intent,
+sentiment, topics, language, personal data exposed, lane and categories, and priority
+with its breakdown, all stamped with the models' version. Pure: no database, no clock,
+no network; any text gives a valid triage.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from carelane.domain.triage import Intent, Sentiment
+from carelane.triage.actionability import judge_actionable
+from carelane.triage.lanes import CategoryMatch, CompiledLanes, PostFacts, decide_lane
+from carelane.triage.language import detect_language
+from carelane.triage.models import TriageModels
+from carelane.triage.personal_data import PersonalDataFinding, find_personal_data
+from carelane.triage.priority import (
+    DEFAULT_WEIGHTS,
+    PriorityFactor,
+    PrioritySignals,
+    PriorityWeights,
+    prioritise,
+)
+
+REASON_AT_LEAST = 0.2
+"""A reason is a topic of a negative post when the model gives it this probability."""
+
+
+@dataclass(frozen=True, slots=True)
+class PostToTriage:
+    """What triage looks at in a post."""
+
+    text: str
+    network: str = "twitter"
+    channel: str | None = None
+    channel_kind: str | None = None
+    author_handle: str = ""
+    author_followers: int | None = None
+    author_verified: bool = False
+    outbound: bool = False
+    public: bool = True
+    language: str | None = None  # as the network gave it, if it did
+    vip: bool = False
+
+
+@dataclass(frozen=True)
+class WorkspaceTriage:
+    """A workspace's triage settings.
+
+    `brand_handles` are its own accounts (lowercase, no `@`): their posts and shares of
+    them are not actionable. `lanes` are its compiled swim lanes (None: everything in one
+    default lane). `reason_topics` turns on the airline reasons as topics of negative
+    posts, for airline workspaces.
+    """
+
+    brand_handles: frozenset[str] = frozenset()
+    lanes: CompiledLanes | None = None
+    weights: PriorityWeights = DEFAULT_WEIGHTS
+    reason_topics: bool = False
+    default_lane: str = "Customer Service"
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """What a post is about: a reason the model gives, or a category of the lanes."""
+
+    name: str
+    score: float
+    source: str  # "reason" or "category"
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """Everything triage decided about one post, and why."""
+
+    model_version: str
+    actionable: bool
+    actionable_score: float
+    actionable_reason: str
+    intent: Intent
+    intent_score: float
+    sentiment: Sentiment
+    sentiment_score: float  # -1 (negative) to 1 (positive)
+    sentiment_confidence: float
+    topics: tuple[Topic, ...]
+    language: str
+    personal_data: PersonalDataFinding
+    lane: str
+    categories: tuple[CategoryMatch, ...]
+    lane_why: str
+    priority: int
+    priority_factors: tuple[PriorityFactor, ...] = field(default=())
+
+    def explain_priority(self) -> str:
+        return ", ".join(str(f) for f in self.priority_factors) or "no factor applies"
+
+    def to_json(self) -> dict[str, Any]:
+        """The triage as JSON-ready data, as stored and served."""
+        return {
+            "model_version": self.model_version,
+            "actionable": self.actionable,
+            "actionable_score": self.actionable_score,
+            "actionable_reason": self.actionable_reason,
+            "intent": self.intent.value,
+            "intent_score": self.intent_score,
+            "sentiment": self.sentiment.value,
+            "sentiment_score": self.sentiment_score,
+            "sentiment_confidence": self.sentiment_confidence,
+            "topics": [{"name": t.name, "score": t.score, "source": t.source} for t in self.topics],
+            "language": self.language,
+            "personal_data": {
+                "take_offline": self.personal_data.take_offline,
+                "reason": self.personal_data.reason,
+                "spans": [
+                    {"kind": s.kind.value, "start": s.start, "end": s.end, "redacted": s.redacted}
+                    for s in self.personal_data.spans
+                ],
+            },
+            "lane": self.lane,
+            "categories": [
+                {"name": c.name, "lane": c.lane, "score": c.score, "reasons": list(c.reasons)}
+                for c in self.categories
+            ],
+            "lane_why": self.lane_why,
+            "priority": self.priority,
+            "priority_factors": [
+                {"points": f.points, "reason": f.reason} for f in self.priority_factors
+            ],
+            "priority_why": self.explain_priority(),
+        }
+
+
+def triage_posts(
+    posts: Sequence[PostToTriage], workspace: WorkspaceTriage, models: TriageModels
+) -> list[Triage]:
+    """The triage of each post, in order."""
+    if not posts:
+        return []
+    probabilities = models.probabilities([p.text for p in posts])
+    sentiments = models.labels("sentiment")
+    intents = models.labels("intent")
+    reasons = models.labels("reason")
+    negative, positive = sentiments.index("negative"), sentiments.index("positive")
+    other = intents.index(Intent.OTHER.value)
+    results = []
+    for i, post in enumerate(posts):
+        feeling = probabilities["sentiment"][i]
+        asks = probabilities["intent"][i]
+        sentiment = Sentiment(sentiments[int(np.argmax(feeling))])
+        actionability = judge_actionable(
+            post.text,
+            outbound=post.outbound,
+            author_handle=post.author_handle,
+            brand_handles=workspace.brand_handles,
+            other_probability=float(asks[other]),
+        )
+        if actionability.actionable:  # the likeliest of the intents care acts on
+            ranked = np.argsort(-asks)
+            best = int(next(j for j in ranked if j != other))
+            intent, intent_score = Intent(intents[best]), float(asks[best])
+        else:
+            intent, intent_score = Intent.OTHER, max(float(asks[other]), 1 - actionability.score)
+        topics: list[Topic] = []
+        if workspace.reason_topics and sentiment is Sentiment.NEGATIVE:
+            why = probabilities["reason"][i]
+            topics += [
+                Topic(reasons[j], round(float(why[j]), 3), "reason")
+                for j in np.argsort(-why)[:2]
+                if why[j] >= REASON_AT_LEAST
+            ]
+        personal = find_personal_data(post.text, public=post.public)
+        lane, categories, lane_why = _lane(post, workspace, intent, sentiment)
+        topics += [Topic(c.name, round(c.score, 3), "category") for c in categories]
+        priority = prioritise(
+            PrioritySignals(
+                actionable=actionability.actionable,
+                intent=intent,
+                sentiment=sentiment,
+                negative_score=float(feeling[negative]),
+                text=post.text,
+                followers=post.author_followers,
+                verified=post.author_verified,
+                vip=post.vip,
+                personal_data_exposed=personal.take_offline,
+                category_boosts=[(categories[0].name, categories[0].priority_boost)]
+                if categories
+                else (),
+            ),
+            workspace.weights,
+        )
+        results.append(
+            Triage(
+                model_version=models.version,
+                actionable=actionability.actionable,
+                actionable_score=actionability.score,
+                actionable_reason=actionability.reason,
+                intent=intent,
+                intent_score=round(intent_score, 3),
+                sentiment=sentiment,
+                sentiment_score=round(float(feeling[positive] - feeling[negative]), 3),
+                sentiment_confidence=round(float(np.max(feeling)), 3),
+                topics=tuple(topics),
+                language=post.language or detect_language(post.text).code,
+                personal_data=personal,
+                lane=lane,
+                categories=categories,
+                lane_why=lane_why,
+                priority=priority.score,
+                priority_factors=priority.factors,
+            )
+        )
+    return results
+
+
+def _lane(
+    post: PostToTriage, workspace: WorkspaceTriage, intent: Intent, sentiment: Sentiment
+) -> tuple[str, tuple[CategoryMatch, ...], str]:
+    if workspace.lanes is None:
+        lane = workspace.default_lane
+        return lane, (), f"{lane}, the default lane: the workspace has no lanes."
+    decision = decide_lane(
+        workspace.lanes,
+        PostFacts(
+            text=post.text,
+            network=post.network,
+            channel_handle=post.channel,
+            channel_kind=post.channel_kind,
+            author_handle=post.author_handle,
+            author_followers=post.author_followers,
+            intent=intent.value,
+            sentiment=sentiment.value,
+        ),
+    )
+    return decision.lane, decision.categories, decision.why

@@ -1,0 +1,226 @@
+"""Fitting the fast models from labelled posts, and cross-validating them.
+
+Fitting needs scikit-learn and SciPy, the `train` extra (`pip install carelane[train]`,
+done by `make train`); running the fitted models needs only numpy. Everything is seeded:
+the same posts give the same weights, byte for byte.
+"""
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from carelane.triage.artefacts import write_arrays, write_manifest
+from carelane.triage.features import DIMENSIONS, featurise
+from carelane.triage.labelled import TASK_LABELS, LabelledPost, read_labelled
+from carelane.triage.linear import LinearModels, Task
+from carelane.triage.models import LINEAR_FILE, MANIFEST_FILE
+
+SEED = 20_150_216
+"""Seeds every shuffle, fold and solver: the first day of the airline tweets."""
+
+REGULARISATION = {"sentiment": 4.0, "reason": 4.0, "intent": 8.0}
+"""Inverse L2 strength (scikit-learn's C) per task, chosen once, never on test folds."""
+
+
+class TrainingUnavailableError(RuntimeError):
+    """The `train` extra (scikit-learn, SciPy) is not installed."""
+
+
+def _sklearn() -> Any:
+    try:
+        import scipy.sparse
+        import sklearn.linear_model
+    except ImportError:
+        raise TrainingUnavailableError(
+            "training needs scikit-learn and SciPy: install carelane[train] (make train does)"
+        ) from None
+    return sklearn.linear_model, scipy.sparse
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A training text, its label for one task, and how much it counts."""
+
+    text: str
+    label: str
+    weight: float = 1.0
+
+
+def examples_for(task: str, posts: Sequence[LabelledPost]) -> list[Example]:
+    return [Example(p.text, label) for p in posts if (label := p.label(task)) is not None]
+
+
+def document_frequencies(texts: Sequence[str]) -> NDArray[np.float32]:
+    """Smoothed inverse document frequency of every bucket over `texts` (1 where unseen)."""
+    features = featurise(texts)
+    seen = np.unique(features.row * DIMENSIONS + features.column) % DIMENSIONS
+    counts = np.bincount(seen, minlength=DIMENSIONS)
+    idf = np.log((1 + len(texts)) / (1 + counts)) + 1.0
+    return idf.astype(np.float32)
+
+
+def fit_task(
+    task: str, examples: Sequence[Example], idf: NDArray[np.float32]
+) -> tuple[tuple[str, ...], NDArray[np.float64], NDArray[np.float64]]:
+    """(labels, coefficients (labels x DIMENSIONS), intercepts) of a multinomial logistic
+    regression of `task` on `examples`.
+
+    Fitted over the buckets the examples use only (a bucket no example has gets weight 0
+    under L2 regularisation anyway), which makes the solver's vectors small."""
+    linear_model, sparse = _sklearn()
+    labels = tuple(label for label in TASK_LABELS[task] if any(e.label == label for e in examples))
+    if len(labels) < 2:
+        raise ValueError(f"{task}: needs examples of at least two labels, has {labels}")
+    index = {label: i for i, label in enumerate(labels)}
+    features = featurise([e.text for e in examples], idf)
+    used, compact = np.unique(features.column, return_inverse=True)
+    matrix = sparse.csr_matrix(
+        (features.value, (features.row, compact)), shape=(features.rows, len(used))
+    )
+    target = np.array([index[e.label] for e in examples])
+    model = linear_model.LogisticRegression(
+        C=REGULARISATION[task], max_iter=3_000, random_state=SEED
+    )
+    model.fit(matrix, target, sample_weight=np.array([e.weight for e in examples]))
+    coefficients = np.zeros((len(labels), DIMENSIONS))
+    coefficients[:, used] = model.coef_
+    return labels, coefficients, model.intercept_
+
+
+def fit_linear_models(
+    training: Mapping[str, Sequence[Example]], idf: NDArray[np.float32]
+) -> LinearModels:
+    """One linear model per task, in one shared table."""
+    tasks: list[Task] = []
+    coefficients: list[NDArray[np.float64]] = []
+    intercepts: list[NDArray[np.float64]] = []
+    column = 0
+    for name in sorted(training):
+        labels, coef, intercept = fit_task(name, training[name], idf)
+        full_labels = TASK_LABELS[name]
+        # Labels without examples get a column that never wins.
+        full_coef = np.zeros((len(full_labels), DIMENSIONS))
+        full_intercept = np.full(len(full_labels), -30.0)
+        for i, label in enumerate(labels):
+            full_coef[full_labels.index(label)] = coef[i]
+            full_intercept[full_labels.index(label)] = intercept[i]
+        tasks.append(Task(name, full_labels, column))
+        coefficients.append(full_coef)
+        intercepts.append(full_intercept)
+        column += len(full_labels)
+    table = np.vstack(coefficients).T  # DIMENSIONS x all labels
+    buckets = np.flatnonzero(np.any(table != 0, axis=1))
+    return LinearModels(
+        tasks,
+        buckets.astype(np.int64),
+        table[buckets].astype(np.float32),
+        np.concatenate(intercepts).astype(np.float32),
+        idf[buckets],
+    )
+
+
+def stratified_folds(labels: Sequence[str], groups: Sequence[str], k: int = 5) -> NDArray[np.int64]:
+    """A fold number per item: labels spread evenly over the folds, a group never split."""
+    rng = np.random.default_rng(SEED)
+    first_label: dict[str, str] = {}
+    for label, group in zip(labels, groups, strict=True):
+        first_label.setdefault(group, label)
+    by_label: dict[str, list[str]] = {}
+    for group, label in first_label.items():
+        by_label.setdefault(label, []).append(group)
+    fold_of_group: dict[str, int] = {}
+    offset = 0
+    for label in sorted(by_label):
+        members = by_label[label]
+        for position, index in enumerate(rng.permutation(len(members))):
+            fold_of_group[members[index]] = (offset + position) % k
+        offset += len(members)
+    return np.array([fold_of_group[g] for g in groups], dtype=np.int64)
+
+
+def cross_validate(
+    task: str,
+    posts: Sequence[LabelledPost],
+    predict: Callable[[Sequence[LabelledPost], Sequence[str]], list[str]],
+    k: int = 5,
+) -> tuple[list[str], list[str]]:
+    """(gold, predicted) over `k` folds: `predict(train_posts, test_texts)` is called once
+    per fold with the posts outside the fold."""
+    labelled = [p for p in posts if p.label(task) is not None]
+    labels = [p.label(task) or "" for p in labelled]
+    folds = stratified_folds(labels, [p.group for p in labelled], k)
+    gold: list[str] = []
+    predicted: list[str] = []
+    for fold in range(k):
+        test = [p for p, f in zip(labelled, folds, strict=True) if f == fold]
+        held_out = {p.group for p in test}
+        train = [p for p in posts if p.group not in held_out]
+        gold += [p.label(task) or "" for p in test]
+        predicted += predict(train, [p.text for p in test])
+    return gold, predicted
+
+
+TRAINING_FILES = ("airline_tweets.csv", "intent_labels.csv")
+"""The labelled data sets of the data folder the models learn from."""
+
+CORRECTION_WEIGHT = 3.0
+"""How much an agent's correction counts against one crowd-labelled example: an agent
+who knows the brand and saw the whole conversation is worth more than one label."""
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """An agent's correction of one post's label for one task."""
+
+    text: str
+    task: str
+    label: str
+
+
+def training_examples(
+    posts: Sequence[LabelledPost], corrections: Sequence[Correction] = ()
+) -> dict[str, list[Example]]:
+    """Each task's examples: the labelled posts, then the agents' corrections."""
+    examples = {task: examples_for(task, posts) for task in TASK_LABELS}
+    for correction in corrections:
+        if correction.task in examples and correction.label in TASK_LABELS[correction.task]:
+            examples[correction.task].append(
+                Example(correction.text, correction.label, CORRECTION_WEIGHT)
+            )
+    return examples
+
+
+def train_models(
+    data_dir: Path, folder: Path, corrections: Sequence[Correction] = ()
+) -> dict[str, Any]:
+    """Fit every model from the data folder's labelled files and the corrections, and
+    write them to `folder`; the manifest written."""
+    posts: list[LabelledPost] = []
+    trained_on = {}
+    for name in TRAINING_FILES:
+        path = data_dir / name
+        posts += read_labelled(path)
+        trained_on[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    examples = training_examples(posts, corrections)
+    idf = document_frequencies([p.text for p in posts])
+    models = fit_linear_models(examples, idf)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_arrays(folder / LINEAR_FILE, models.to_arrays())
+    manifest = {
+        "tasks": [
+            {"name": t.name, "labels": list(t.labels), "first_column": t.first_column}
+            for t in models.tasks.values()
+        ],
+        "trained_on": trained_on,
+        "examples": {task: len(items) for task, items in examples.items()},
+        "corrections": len(corrections),
+        "seed": SEED,
+        "regularisation": REGULARISATION,
+    }
+    write_manifest(folder / MANIFEST_FILE, manifest)
+    return manifest
