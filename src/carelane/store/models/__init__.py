@@ -5,6 +5,7 @@ from carelane.store.models.conversations import Conversation, Message
 from carelane.store.models.events import Event
 from carelane.store.models.people import Agent, Author, Customer, Identity, Team, TeamMember
 from carelane.store.models.posts import Post
+from carelane.store.models.triage import PostTriage, TriageCorrection
 from carelane.store.models.workspaces import Channel, Workspace
 
 __all__ = [
@@ -18,7 +19,9 @@ __all__ = [
     "Identity",
     "Message",
     "Post",
+    "PostTriage",
     "Team",
     "TeamMember",
+    "TriageCorrection",
     "Workspace",
 ]

@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carelane.store.models.base import Base
-from carelane.store.types import Id, UTCDateTime
+from carelane.store.types import Id, Json, UTCDateTime
 
 _ACTIVE = "status IN ('new', 'open', 'pending')"
 
@@ -39,6 +39,7 @@ class Conversation(Base):
     customer_id: Mapped[int | None] = mapped_column(Id, ForeignKey("customer.id"), index=True)
     status: Mapped[str] = mapped_column(String(16))
     lane: Mapped[str | None] = mapped_column(String(64))
+    categories: Mapped[list[str] | None] = mapped_column(Json)
     team_id: Mapped[int | None] = mapped_column(Id, ForeignKey("team.id"))
     assignee_id: Mapped[int | None] = mapped_column(Id, ForeignKey("agent.id"))
     priority: Mapped[int | None] = mapped_column(Integer)

@@ -1,12 +1,13 @@
 """Workspaces (one brand each) and the channels they listen on."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carelane.store.models.base import Base
-from carelane.store.types import Id, UTCDateTime
+from carelane.store.types import Id, Json, UTCDateTime
 
 
 class Workspace(Base):
@@ -18,6 +19,10 @@ class Workspace(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lanes_yaml: Mapped[str | None] = mapped_column(Text)
+    """The workspace's swim lanes (a lanes file); None: the shipped example lanes."""
+    triage_settings: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    """Priority weights, reason topics and brand handles (see `TriageSettings`)."""
 
 
 class Channel(Base):
