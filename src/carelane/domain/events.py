@@ -7,6 +7,7 @@ class EventType(StrEnum):
     """What happened, named in the past tense."""
 
     WORKSPACE_CREATED = "workspace.created"
+    WORKSPACE_TRIAGE_CONFIGURED = "workspace.triage_configured"
     CHANNEL_CREATED = "channel.created"
     POST_RECEIVED = "post.received"
     CONVERSATION_OPENED = "conversation.opened"
@@ -14,3 +15,4 @@ class EventType(StrEnum):
     MESSAGE_ADDED = "message.added"
     IDENTITY_LINKED = "identity.linked"
     CUSTOMER_CREATED = "customer.created"
+    TRIAGE_CORRECTED = "triage.corrected"

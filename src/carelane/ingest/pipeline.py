@@ -2,8 +2,8 @@
 
 A stage takes a batch and returns it with its own part done. Stages keep no state
 between batches and a batch holds only plain values, so the in-process runner here and a
-broker between processes can carry the same stages. Stages now: validate -> persist;
-triage and routing take their places between them.
+broker between processes can carry the same stages. Stages now: validate -> triage ->
+persist; routing takes its place between triage and persist.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -14,11 +14,19 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from carelane.domain.channels import Direction, Visibility
 from carelane.domain.posts import NormalisedPost
 from carelane.ingest.readers.base import RawItem
 from carelane.ingest.results import ItemResult, ItemStatus
 from carelane.ingest.schema import validate_post
 from carelane.ingest.service import PostToStore, do_ingest_posts
+from carelane.triage.engine import PostToTriage, Triage, triage_posts
+from carelane.triage.models import TriageModels, shipped_models
+from carelane.workspaces.triage_settings import (
+    TriageSettings,
+    load_workspace_triage,
+    workspace_triage,
+)
 
 Clock = Callable[[], datetime]
 
@@ -30,6 +38,7 @@ class BatchItem:
     index: int
     item: RawItem
     post: NormalisedPost | None = None
+    triage: Triage | None = None
     result: ItemResult | None = None
 
 
@@ -73,6 +82,46 @@ class ValidateStage:
 
 
 @dataclass(frozen=True, slots=True)
+class TriageStage:
+    """Triages each valid post with its workspace's settings (read for every batch, so a
+    change of lanes applies from the next batch on)."""
+
+    sessions: sessionmaker[Session]
+    models: TriageModels
+
+    def __call__(self, batch: Batch) -> Batch:
+        pending = [e for e in batch.items if e.result is None and e.post is not None]
+        posts = [e.post for e in pending if e.post is not None]
+        if not posts:
+            return batch
+        with self.sessions() as session:
+            settings = load_workspace_triage(session, {p.workspace for p in posts})
+        default = workspace_triage(None, TriageSettings())
+        triages = triage_posts(
+            [
+                PostToTriage(
+                    text=p.text,
+                    network=p.network.value,
+                    channel=p.channel,
+                    channel_kind=p.channel_kind.value,
+                    author_handle=p.author.handle,
+                    author_followers=p.author.followers,
+                    author_verified=p.author.verified,
+                    outbound=p.direction is Direction.OUTBOUND,
+                    public=p.visibility is Visibility.PUBLIC,
+                    language=p.language,
+                )
+                for p in posts
+            ],
+            [settings.get(p.workspace, default) for p in posts],
+            self.models,
+        )
+        for entry, triage in zip(pending, triages, strict=True):
+            entry.triage = triage
+        return batch
+
+
+@dataclass(frozen=True, slots=True)
 class PersistStage:
     """Stores the batch's valid posts in one transaction (dedupe, threading, events)."""
 
@@ -87,7 +136,9 @@ class PersistStage:
         with self.sessions() as session:
             results = do_ingest_posts(
                 session=session,
-                posts=[PostToStore(e.index, e.post) for e in pending if e.post is not None],
+                posts=[
+                    PostToStore(e.index, e.post, e.triage) for e in pending if e.post is not None
+                ],
                 now=self.clock(),
                 create_workspaces=self.create_workspaces,
             )
@@ -125,9 +176,11 @@ def ingest_stages(
     clock: Clock,
     max_clock_skew: timedelta,
     create_workspaces: bool = False,
+    models: TriageModels | None = None,
 ) -> list[Stage]:
-    """The standard stages, in order."""
+    """The standard stages, in order; triage uses `models` (default: the shipped ones)."""
     return [
         ValidateStage(clock=clock, max_clock_skew=max_clock_skew),
+        TriageStage(sessions=sessions, models=models or shipped_models()),
         PersistStage(sessions=sessions, clock=clock, create_workspaces=create_workspaces),
     ]

@@ -29,17 +29,21 @@ from carelane.ingest.registration import (
 )
 from carelane.ingest.results import ItemResult, ItemStatus
 from carelane.ingest.thread_store import (
+    ConversationTriage,
     insert_new_conversations,
     load_active_threads,
     load_known_parents,
+    raise_conversation_triage,
     thread_events,
     update_existing_conversations,
 )
 from carelane.ingest.threading import PostToThread, ThreadState, thread_posts
+from carelane.ingest.triage_store import store_triages
 from carelane.store.database import unit_of_work
 from carelane.store.events import EventRow, append_events
 from carelane.store.ids import allocate_ids
 from carelane.store.models import Message, Post
+from carelane.triage.engine import Triage
 
 MAX_ATTEMPTS = 5
 _MESSAGE_KIND = {
@@ -53,10 +57,11 @@ message_t = cast(Table, Message.__table__)
 
 @dataclass(frozen=True, slots=True)
 class PostToStore:
-    """A validated post and its position in the caller's input."""
+    """A validated post, its position in the caller's input, and its triage."""
 
     index: int
     post: NormalisedPost
+    triage: Triage | None = None
 
 
 def do_ingest_posts(
@@ -107,7 +112,8 @@ def _ingest(
     lock_channels(session, {item.channel_id for item in placed})
     fresh, repeats = _drop_duplicates(session, placed, results)
     if fresh:
-        _store(session, fresh, now, results)
+        triages = {item.index: item.triage for item in posts if item.triage is not None}
+        _store(session, fresh, now, results, triages)
     for index, first in repeats:
         results[index] = ItemResult(index, ItemStatus.DUPLICATE, post_id=results[first].post_id)
     return [results[item.index] for item in posts]
@@ -144,7 +150,11 @@ def _drop_duplicates(
 
 
 def _store(
-    session: Session, posts: list[PlacedPost], now: datetime, results: dict[int, ItemResult]
+    session: Session,
+    posts: list[PlacedPost],
+    now: datetime,
+    results: dict[int, ItemResult],
+    triages: dict[int, Triage],
 ) -> None:
     posts = sorted(posts, key=lambda item: item.post.created_at)
     author_ids = upsert_authors(session, posts, now)
@@ -171,7 +181,8 @@ def _store(
         if thread is not None:
             workspace_of_thread[id(thread)] = item.workspace_id
     unique_threads = list({id(t): t for t in threads if t is not None}.values())
-    insert_new_conversations(session, unique_threads, workspace_of_thread, now)
+    triage_of_thread = _conversation_triage(posts, threads, triages)
+    insert_new_conversations(session, unique_threads, workspace_of_thread, now, triage_of_thread)
 
     post_ids = allocate_ids(session, post_t, len(posts))
     session.execute(
@@ -231,7 +242,38 @@ def _store(
         )
     if messages:
         session.execute(message_t.insert(), messages)
+    store_triages(
+        session,
+        [
+            (post_id, item.workspace_id, triages[item.index])
+            for item, post_id in zip(posts, post_ids, strict=True)
+            if item.index in triages
+        ],
+        now,
+    )
     update_existing_conversations(session, unique_threads, now)
+    raise_conversation_triage(session, unique_threads, triage_of_thread)
     for thread in unique_threads:
         events.extend(thread_events(thread, workspace_of_thread[id(thread)]))
     append_events(session, events, now=now)
+
+
+def _conversation_triage(
+    posts: Sequence[PlacedPost],
+    threads: Sequence[ThreadState | None],
+    triages: dict[int, Triage],
+) -> dict[int, ConversationTriage]:
+    """For each thread (by `id(thread)`), the triage of its most urgent new inbound
+    post (the latest among equals)."""
+    deciding: dict[int, Triage] = {}
+    for item, thread in zip(posts, threads, strict=True):
+        triage = triages.get(item.index)
+        if thread is None or triage is None or item.post.direction is not Direction.INBOUND:
+            continue
+        best = deciding.get(id(thread))
+        if best is None or triage.priority >= best.priority:
+            deciding[id(thread)] = triage
+    return {
+        key: ConversationTriage(t.lane, [c.name for c in t.categories], t.priority)
+        for key, t in deciding.items()
+    }

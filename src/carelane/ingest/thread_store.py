@@ -1,10 +1,11 @@
 """Conversations as threading sees them: loaded before a batch, written back after it."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from carelane.domain.channels import Direction
@@ -100,12 +101,25 @@ def load_active_threads(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class ConversationTriage:
+    """What a conversation takes from the triage of its most urgent new message."""
+
+    lane: str
+    categories: list[str]
+    priority: int
+
+
 def insert_new_conversations(
     session: Session,
     threads: Sequence[ThreadState],
     workspace_of_thread: dict[int, int],
     now: datetime,
+    triage_of_thread: Mapping[int, ConversationTriage] | None = None,
 ) -> None:
+    """Insert the threads that are new; `triage_of_thread` (by `id(thread)`) gives their
+    lane, categories and priority."""
+    triage_of_thread = triage_of_thread or {}
     new = [t for t in threads if t.id is None]
     if not new:
         return
@@ -127,8 +141,56 @@ def insert_new_conversations(
                 "last_inbound_at": t.last_inbound_at,
                 "message_count": t.added_messages,
                 "updated_at": now,
+                **_triage_values(triage_of_thread.get(id(t))),
             }
             for t in new
+        ],
+    )
+
+
+def _triage_values(triage: ConversationTriage | None) -> dict[str, Any]:
+    if triage is None:
+        return {"lane": None, "categories": None, "priority": None}
+    return {"lane": triage.lane, "categories": triage.categories, "priority": triage.priority}
+
+
+def raise_conversation_triage(
+    session: Session,
+    threads: Sequence[ThreadState],
+    triage_of_thread: Mapping[int, ConversationTriage],
+) -> None:
+    """Stored conversations take the lane, categories and priority of a new message that
+    is at least as urgent as they are (priority never drops while messages arrive)."""
+    rows = [
+        (t, triage_of_thread[id(t)])
+        for t in threads
+        if t.opened_by is None and id(t) in triage_of_thread
+    ]
+    if not rows:
+        return
+    takes = func.coalesce(conversation_t.c.priority, -1) <= bindparam("b_priority")
+    statement = (
+        update(conversation_t)
+        .where(conversation_t.c.id == bindparam("b_id"))
+        .values(
+            lane=case((takes, bindparam("b_lane")), else_=conversation_t.c.lane),
+            categories=case(
+                (takes, bindparam("b_categories", type_=conversation_t.c.categories.type)),
+                else_=conversation_t.c.categories,
+            ),
+            priority=case((takes, bindparam("b_priority")), else_=conversation_t.c.priority),
+        )
+    )
+    session.connection().execute(
+        statement,
+        [
+            {
+                "b_id": t.id,
+                "b_lane": triage.lane,
+                "b_categories": triage.categories,
+                "b_priority": triage.priority,
+            }
+            for t, triage in rows
         ],
     )
 

@@ -136,11 +136,17 @@ class Triage:
 
 
 def triage_posts(
-    posts: Sequence[PostToTriage], workspace: WorkspaceTriage, models: TriageModels
+    posts: Sequence[PostToTriage],
+    workspace: WorkspaceTriage | Sequence[WorkspaceTriage],
+    models: TriageModels,
 ) -> list[Triage]:
-    """The triage of each post, in order."""
+    """The triage of each post, in order, with its workspace's settings: one for all, or
+    one per post (a batch may mix workspaces; the models score it at once)."""
     if not posts:
         return []
+    settings = [workspace] * len(posts) if isinstance(workspace, WorkspaceTriage) else workspace
+    if len(settings) != len(posts):
+        raise ValueError(f"{len(posts)} posts but {len(settings)} workspace settings")
     probabilities = models.probabilities([p.text for p in posts])
     sentiments = models.labels("sentiment")
     intents = models.labels("intent")
@@ -148,7 +154,7 @@ def triage_posts(
     negative, positive = sentiments.index("negative"), sentiments.index("positive")
     other = intents.index(Intent.OTHER.value)
     results = []
-    for i, post in enumerate(posts):
+    for i, (post, ws) in enumerate(zip(posts, settings, strict=True)):
         feeling = probabilities["sentiment"][i]
         asks = probabilities["intent"][i]
         sentiment = Sentiment(sentiments[int(np.argmax(feeling))])
@@ -156,7 +162,7 @@ def triage_posts(
             post.text,
             outbound=post.outbound,
             author_handle=post.author_handle,
-            brand_handles=workspace.brand_handles,
+            brand_handles=ws.brand_handles | _own_channel(post),
             other_probability=float(asks[other]),
         )
         if actionability.actionable:  # the likeliest of the intents care acts on
@@ -166,7 +172,7 @@ def triage_posts(
         else:
             intent, intent_score = Intent.OTHER, max(float(asks[other]), 1 - actionability.score)
         topics: list[Topic] = []
-        if workspace.reason_topics and sentiment is Sentiment.NEGATIVE:
+        if ws.reason_topics and sentiment is Sentiment.NEGATIVE:
             why = probabilities["reason"][i]
             topics += [
                 Topic(reasons[j], round(float(why[j]), 3), "reason")
@@ -174,7 +180,7 @@ def triage_posts(
                 if why[j] >= REASON_AT_LEAST
             ]
         personal = find_personal_data(post.text, public=post.public)
-        lane, categories, lane_why = _lane(post, workspace, intent, sentiment)
+        lane, categories, lane_why = _lane(post, ws, intent, sentiment)
         topics += [Topic(c.name, round(c.score, 3), "category") for c in categories]
         priority = prioritise(
             PrioritySignals(
@@ -191,7 +197,7 @@ def triage_posts(
                 if categories
                 else (),
             ),
-            workspace.weights,
+            ws.weights,
         )
         results.append(
             Triage(
@@ -215,6 +221,13 @@ def triage_posts(
             )
         )
     return results
+
+
+def _own_channel(post: PostToTriage) -> frozenset[str]:
+    """The brand's own account a post arrived on, which is one of the brand's handles."""
+    if post.channel and post.channel_kind in {None, "owned_account"}:
+        return frozenset({post.channel.lower().lstrip("@")})
+    return frozenset()
 
 
 def _lane(

@@ -1,0 +1,43 @@
+"""Writing triage: each post's triage row, in the transaction that stores the post."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
+
+from carelane.store.models import PostTriage
+from carelane.triage.engine import Triage
+
+post_triage_t = cast(Table, PostTriage.__table__)
+
+
+def triage_row(post_id: int, workspace_id: int, triage: Triage, now: datetime) -> dict[str, object]:
+    """The `post_triage` row of a post's triage."""
+    return {
+        "post_id": post_id,
+        "workspace_id": workspace_id,
+        "model_version": triage.model_version,
+        "actionable": triage.actionable,
+        "intent": triage.intent.value,
+        "sentiment": triage.sentiment.value,
+        "sentiment_score": triage.sentiment_score,
+        "language": triage.language,
+        "lane": triage.lane,
+        "priority": triage.priority,
+        "take_offline": triage.personal_data.take_offline,
+        "detail": triage.to_json(),
+        "triaged_at": now,
+    }
+
+
+def store_triages(
+    session: Session, triages: Sequence[tuple[int, int, Triage]], now: datetime
+) -> None:
+    """Insert the triage of new posts, given as (post id, workspace id, triage)."""
+    if triages:
+        session.execute(
+            post_triage_t.insert(),
+            [triage_row(post_id, workspace_id, t, now) for post_id, workspace_id, t in triages],
+        )
