@@ -14,6 +14,7 @@ the same text gives the same features in every process, as trained weights requi
 
 import html
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,40 @@ _MENTION = re.compile(r"@\w+")
 _DIGITS = re.compile(r"\d+")
 _ELONGATED = re.compile(r"([^\x1e])\1{2,}")
 _SPACES = re.compile(r"[^\S\x1e]+")  # whitespace, which to `\s` includes \x1e
+
+# Cues: phrasings that say what a post asks for, from the labelling guideline's
+# definitions. Each adds one feature, weighted `CUE_WEIGHT`, so that the models can
+# learn the rare intents (a suggestion, a sales lead) from a few dozen examples.
+_CUES = {
+    "suggestion": re.compile(
+        r"\b(you should|please (add|start|bring|consider|change|make|offer|put|let)|"
+        r"(would|it'?d) be (nice|great|amazing|awesome|cool|better) if|why (don'?t|not) (you|we)|"
+        r"any plans (to|of|for)|any chance|how about|bring back|feature request|suggestion|"
+        r"an idea|hopefully you'?ll|come (soon )?to|start (flying|offering) |need(s)? added|"
+        r"should (add|have|offer|make)|wish (you|there|it)|can you (please )?(add|make))\b"
+    ),
+    "sales": re.compile(
+        r"\b(how much|prices?|pricing|fares?|deals?|discounts?|promo|book(ing)? (a |my )?"
+        r"(flights?|trip|ticket)|make a reservation|purchase|buy(ing)?|thinking (of|about)|"
+        r"considering|upgrade to|sign(ing)? up|subscribe|free trial|premium|family plan|"
+        r"student|rates?|availab(le|ility)|when (are|will) you (be )?(open|start|offer|fly)\w*|"
+        r"looking to (travel|book|buy|fly|get)|credit card|miles)\b"
+    ),
+    "question": re.compile(
+        r"\?|\b(how (do|can|to|long|many)|what (is|are|time)|where (is|are|can)|"
+        r"when (is|will|does|do)|can (i|you|we)|is (there|it|this)|does|do you|any (way|update))\b"
+    ),
+    "thanks": re.compile(
+        r"\b(thanks?|thank you|thx|ty|love|great|awesome|amazing|best|appreciate\w*|kudos|"
+        r"shout ?out|excellent|wonderful|fantastic|props)\b"
+    ),
+    "trouble": re.compile(
+        r"\b(worst|terrible|horrible|awful|ridiculous|delay\w*|cancel+ed|lost|never again|"
+        r"still (waiting|no)|no one|nobody|rude|disappoint\w*|unacceptable|fail\w*|broken|"
+        r"doesn'?t work|not working|stuck|stranded|refund|hold|hours?|waiting|again)\b"
+    ),
+}
+CUE_WEIGHT = 4.0
 
 _BASE = np.uint64(0x100000001B3)  # FNV's 64-bit prime, as the polynomial's base
 _INVERSE = np.uint64(0xCE965057AFF6957B)  # _BASE * _INVERSE == 1 modulo 2**64
@@ -97,9 +132,12 @@ def featurise(texts: Sequence[str], idf: NDArray[np.float32] | None = None) -> F
     rows.append(doc_of[starts[:-1][pairs]])
     columns.append(spans.buckets(starts[:-1][pairs], ends[1:][pairs], _SALT_BIGRAM))
 
-    row = np.concatenate(rows)
-    column = np.concatenate(columns)
-    value = idf[column] if idf is not None else np.ones(len(column), dtype=np.float32)
+    cue_rows, cue_columns = _cue_features(padded, lengths)
+    row = np.concatenate([*rows, cue_rows])
+    column = np.concatenate([*columns, cue_columns])
+    weight = np.ones(len(column), dtype=np.float32)
+    weight[len(column) - len(cue_columns) :] = CUE_WEIGHT
+    value = weight * (idf[column] if idf is not None else 1.0)
     squares = np.bincount(row, weights=np.square(value, dtype=np.float64), minlength=len(padded))
     scale = (1.0 / np.sqrt(np.maximum(squares, 1e-24))).astype(np.float32)
     return Features(len(padded), row, column, value * scale[row])
@@ -136,3 +174,25 @@ def _bucket(hashes: NDArray[np.uint64]) -> NDArray[np.int64]:
     hashes ^= hashes >> np.uint64(32)
     hashes *= _BASE
     return (hashes >> np.uint64(64 - DIMENSIONS.bit_length() + 1)).astype(np.int64)
+
+
+_CUE_BUCKETS = {
+    name: int(_bucket(np.array([zlib.crc32(f"cue {name}".encode())], dtype=np.uint64))[0])
+    for name in _CUES
+}
+
+
+def _cue_features(
+    padded: Sequence[str], lengths: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(row, bucket) of each cue found in each post, once per post."""
+    joined = "".join(padded)
+    ends = np.cumsum(lengths)
+    rows: list[NDArray[np.int64]] = []
+    columns: list[NDArray[np.int64]] = []
+    for name, pattern in _CUES.items():
+        starts = np.fromiter((m.start() for m in pattern.finditer(joined)), dtype=np.int64)
+        found = np.unique(np.searchsorted(ends, starts, side="right"))
+        rows.append(found)
+        columns.append(np.full(len(found), _CUE_BUCKETS[name], dtype=np.int64))
+    return np.concatenate(rows), np.concatenate(columns)
