@@ -1,4 +1,5 @@
-"""HTTP: receive a batch of posts; list a workspace's posts."""
+"""HTTP: receive a batch of posts; list a workspace's posts; a post's triage and agents'
+corrections of it."""
 
 from datetime import datetime
 from typing import Annotated, Any
@@ -12,10 +13,18 @@ from carelane.domain.errors import FieldError
 from carelane.ingest.results import IngestSummary, ItemResult, ItemStatus
 from carelane.ingest.schema import PostIn
 from carelane.posts.batch import parse_batch
+from carelane.posts.corrections import do_correct_triage, get_post_triage
 from carelane.posts.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from carelane.posts.schemas import BatchResultOut, PostPage
 from carelane.posts.service import PostFilters, do_receive_posts, get_posts
-from carelane.web.dependencies import SessionDep, SessionsDep, SettingsDep, utc_now
+from carelane.posts.triage_schemas import PostTriageOut, TriageCorrectionIn, TriageCorrectionOut
+from carelane.web.dependencies import (
+    SessionDep,
+    SessionsDep,
+    SettingsDep,
+    WorkspaceIdDep,
+    utc_now,
+)
 from carelane.web.errors import ERROR_RESPONSES, error_body, printable
 
 router = APIRouter(tags=["posts"], responses=ERROR_RESPONSES)
@@ -150,4 +159,31 @@ def list_posts(
     )
     return get_posts(
         session=session, workspace=workspace, filters=filters, limit=limit, cursor=cursor
+    )
+
+
+@router.get("/workspaces/{workspace}/posts/{post_id}/triage", response_model=PostTriageOut)
+def show_post_triage(workspace: str, post_id: int, session: SessionDep) -> PostTriageOut:
+    """The post's stored triage, with every correction agents made to it."""
+    return get_post_triage(session=session, workspace=workspace, post_id=post_id)
+
+
+@router.post(
+    "/workspaces/{workspace}/posts/{post_id}/triage/corrections",
+    response_model=TriageCorrectionOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def correct_post_triage(
+    workspace_id: WorkspaceIdDep, post_id: int, body: TriageCorrectionIn, session: SessionDep
+) -> TriageCorrectionOut:
+    """Correct the post's intent, sentiment, category or lane; the models learn from it
+    at the next `carelane train`, and re-triage keeps it. 422 names the bad field."""
+    return do_correct_triage(
+        session=session,
+        workspace_id=workspace_id,
+        post_id=post_id,
+        field=body.field,
+        new_value=body.value,
+        agent_id=body.agent_id,
+        now=utc_now(),
     )
