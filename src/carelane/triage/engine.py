@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from carelane.domain.triage import Intent, Sentiment
 from carelane.triage.actionability import judge_actionable
@@ -153,6 +154,7 @@ def triage_posts(
     reasons = models.labels("reason")
     negative, positive = sentiments.index("negative"), sentiments.index("positive")
     other = intents.index(Intent.OTHER.value)
+    vectors = _lane_vectors(posts, settings)
     results = []
     for i, (post, ws) in enumerate(zip(posts, settings, strict=True)):
         feeling = probabilities["sentiment"][i]
@@ -180,7 +182,7 @@ def triage_posts(
                 if why[j] >= REASON_AT_LEAST
             ]
         personal = find_personal_data(post.text, public=post.public)
-        lane, categories, lane_why = _lane(post, ws, intent, sentiment)
+        lane, categories, lane_why = _lane(post, ws, intent, sentiment, vectors.get(i))
         topics += [Topic(c.name, round(c.score, 3), "category") for c in categories]
         priority = prioritise(
             PrioritySignals(
@@ -230,8 +232,30 @@ def _own_channel(post: PostToTriage) -> frozenset[str]:
     return frozenset()
 
 
+def _lane_vectors(
+    posts: Sequence[PostToTriage], settings: Sequence[WorkspaceTriage]
+) -> dict[int, NDArray[np.float32]]:
+    """Each post's text embedded for its lanes' example posts, a batch at a time per lanes
+    (embedding one by one costs several times more); none for lanes without examples."""
+    groups: dict[int, list[int]] = {}
+    lanes_of: dict[int, CompiledLanes] = {}
+    for i, ws in enumerate(settings):
+        if ws.lanes is not None and ws.lanes.example_rows.size:
+            groups.setdefault(id(ws.lanes), []).append(i)
+            lanes_of[id(ws.lanes)] = ws.lanes
+    vectors: dict[int, NDArray[np.float32]] = {}
+    for key, members in groups.items():
+        rows = lanes_of[key].embed([posts[i].text for i in members])
+        vectors.update(zip(members, rows, strict=True))
+    return vectors
+
+
 def _lane(
-    post: PostToTriage, workspace: WorkspaceTriage, intent: Intent, sentiment: Sentiment
+    post: PostToTriage,
+    workspace: WorkspaceTriage,
+    intent: Intent,
+    sentiment: Sentiment,
+    vector: NDArray[np.float32] | None,
 ) -> tuple[str, tuple[CategoryMatch, ...], str]:
     if workspace.lanes is None:
         lane = workspace.default_lane
@@ -248,5 +272,6 @@ def _lane(
             intent=intent.value,
             sentiment=sentiment.value,
         ),
+        vector=vector,
     )
     return decision.lane, decision.categories, decision.why

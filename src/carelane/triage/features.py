@@ -110,7 +110,9 @@ def featurise(texts: Sequence[str], idf: NDArray[np.float32] | None = None) -> F
     """The features of `texts`, each post's of unit length (an empty text has none)."""
     padded = [f" {t} " for t in normalise_batch(texts)]
     lengths = np.fromiter((len(t) for t in padded), dtype=np.int64, count=len(padded))
-    codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = np.frombuffer(
+        "".join(padded).encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+    ).astype(np.uint64)
     doc_of = np.repeat(np.arange(len(padded), dtype=np.int64), lengths)
     spans = _Spans(codes)
 

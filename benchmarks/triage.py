@@ -1,0 +1,129 @@
+"""Triage benchmark: how fast carelane triages real posts on one core, and what its models
+cost to load.
+
+Over the texts of every real data set (read into memory before any timing), in batches
+of `--batch` (1,000), on one core (numpy's thread pools limited to one thread):
+
+  (a) the whole triage of a post (`triage_posts`): models, actionability, language,
+      personal data, lanes (the shipped example lanes) and priority;
+  (b) its parts alone: the fast models (features and scores), personal data, lanes,
+      language;
+
+and, in a fresh child process each, (c) the time to load the shipped models and the
+resident memory once they are loaded. Each rate is the best of `--repeat` runs (3).
+Figures are printed; nothing about time is asserted.
+Run with `make bench` or `python benchmarks/triage.py`.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from carelane.config import Settings
+from carelane.ingest.readers.sources import SOURCES, read_source
+from carelane.triage.engine import PostToTriage, triage_posts
+from carelane.triage.lanes import PostFacts, decide_lane
+from carelane.triage.language import detect_language
+from carelane.triage.models import shipped_models
+from carelane.triage.personal_data import find_personal_data
+from carelane.workspaces.triage_settings import TriageSettings, workspace_triage
+
+TARGET = 10_000
+
+_LOAD = """
+import resource, time
+start = time.perf_counter()
+from carelane.triage.models import shipped_models
+models = shipped_models()
+models.probabilities(["warm up"])
+seconds = time.perf_counter() - start
+print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def texts_of(data_dir: Path) -> list[str]:
+    texts = []
+    for name in SOURCES:
+        for item in read_source(name, data_dir):
+            if item.data is not None and isinstance(item.data.get("text"), str):
+                texts.append(item.data["text"])
+    return texts
+
+
+def rate(
+    texts: Sequence[str], batch: int, repeat: int, work: Callable[[list[str]], object]
+) -> float:
+    best = 0.0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for i in range(0, len(texts), batch):
+            work(list(texts[i : i + batch]))
+        best = max(best, len(texts) / (time.perf_counter() - start))
+    return best
+
+
+def main() -> None:
+    if os.environ.get("OMP_NUM_THREADS") != "1":  # one core, as the target says
+        os.environ.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--batch", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    data_dir: Path = args.data_dir or Settings().data_dir
+
+    loads = [
+        subprocess.run(
+            [sys.executable, "-c", _LOAD], check=True, capture_output=True, text=True
+        ).stdout.split()
+        for _ in range(args.repeat)
+    ]
+    load_seconds = min(float(seconds) for seconds, _ in loads)
+    load_mb = min(float(mb) for _, mb in loads)
+
+    texts = texts_of(data_dir)
+    models = shipped_models()
+    workspace = workspace_triage(None, TriageSettings())
+    lanes = workspace.lanes
+    assert lanes is not None
+
+    def whole(chunk: list[str]) -> object:
+        return triage_posts([PostToTriage(text=t) for t in chunk], workspace, models)
+
+    def lanes_only(chunk: list[str]) -> object:
+        return [decide_lane(lanes, PostFacts(text=t, intent="complaint")) for t in chunk]
+
+    figures = [
+        ("(a)  whole triage, posts/s", rate(texts, args.batch, args.repeat, whole)),
+        ("(b1) fast models only", rate(texts, args.batch, args.repeat, models.probabilities)),
+        (
+            "(b2) personal data only",
+            rate(texts, args.batch, args.repeat, lambda c: [find_personal_data(t) for t in c]),
+        ),
+        ("(b3) lanes only (example lanes)", rate(texts, args.batch, args.repeat, lanes_only)),
+        (
+            "(b4) language only",
+            rate(texts, args.batch, args.repeat, lambda c: [detect_language(t) for t in c]),
+        ),
+    ]
+    print()
+    print(
+        f"carelane triage benchmark: {len(texts):,} real posts of {data_dir}, "
+        f"batches of {args.batch:,}, one core, best of {args.repeat} runs, "
+        f"models {models.version}"
+    )
+    width = max(len(label) for label, _ in figures)
+    for label, value in figures:
+        print(f"{label:<{width}}  {value:>10,.0f}")
+    print(f"{'(c)  models: load time, s':<{width}}  {load_seconds:>10.2f}")
+    print(f"{'(c)  models: resident memory, MB':<{width}}  {load_mb:>10,.0f}")
+    print(f"targets: >= {TARGET:,} posts/s on one core; models load < 1 s and < 300 MB")
+
+
+if __name__ == "__main__":
+    main()
