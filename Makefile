@@ -24,7 +24,7 @@ help: ## List the targets with what each does
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no python3 >= 3.11 found on PATH" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
 	@touch $@
 
 .PHONY: demo
@@ -62,9 +62,20 @@ fmt: $(STAMP) ## Fix what ruff can and format the code
 	$(BIN)/ruff format src tests benchmarks
 
 .PHONY: bench
-bench: $(STAMP) check-data check-postgres ## Ingest benchmark on SQLite and PostgreSQL (prints figures)
+bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes and personal-data benchmarks (prints figures)
 	CARELANE_TEST_POSTGRES="$(POSTGRES)" CARELANE_DATA_DIR="$(DATA_DIR)" \
 		$(BIN)/python benchmarks/ingest.py
+	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/triage.py
+	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/lanes.py
+	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/personal_data.py
+
+.PHONY: train
+train: $(STAMP) check-data ## Build the triage models from the data folder into the package
+	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/carelane train
+
+.PHONY: crossval
+crossval: $(STAMP) check-data ## 5-fold cross-validated quality of the triage models (prints figures)
+	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/carelane train --cross-validate
 
 .PHONY: clean
 clean: ## Remove the demo database, caches and coverage files (keeps .venv)

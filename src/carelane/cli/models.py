@@ -13,7 +13,16 @@ ModelsFolder = Annotated[
 ]
 
 
-def train(ctx: typer.Context, output: ModelsFolder = None) -> None:
+def train(
+    ctx: typer.Context,
+    output: ModelsFolder = None,
+    cross_validate: Annotated[
+        bool,
+        typer.Option(
+            "--cross-validate", help="Print 5-fold cross-validated figures instead; write nothing."
+        ),
+    ] = False,
+) -> None:
     """Build every triage model from the data folder's labelled posts."""
     from carelane.triage.models import load_models, shipped_models_folder
     from carelane.triage.training import TrainingUnavailableError, train_models
@@ -21,6 +30,9 @@ def train(ctx: typer.Context, output: ModelsFolder = None) -> None:
     settings = settings_of(ctx)
     folder = output or shipped_models_folder()
     try:
+        if cross_validate:
+            _print_cross_validation(settings.data_dir)
+            return
         manifest = train_models(settings.data_dir, folder)
     except TrainingUnavailableError as error:
         fail(str(error), USAGE_ERROR)
@@ -53,5 +65,20 @@ def evaluate(
         console.print(report.summary())
     for report in reports:
         console.print(f"\n{report.task} ({loaded.version}):")
+        for line in report.details():
+            console.print(line)
+
+
+def _print_cross_validation(data_dir: Path) -> None:
+    from carelane.triage.metrics import score
+    from carelane.triage.training import cross_validate, read_training_posts
+
+    results = cross_validate(read_training_posts(data_dir))
+    reports = [score(task, gold, predicted) for task, (gold, predicted) in results.items()]
+    console = out()
+    for report in reports:
+        console.print(report.summary() + " (5-fold cross-validation)")
+    for report in reports:
+        console.print(f"\n{report.task}:")
         for line in report.details():
             console.print(line)

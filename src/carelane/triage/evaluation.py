@@ -36,19 +36,25 @@ def predict(texts: Sequence[str], models: TriageModels) -> dict[str, list[str]]:
     return predicted
 
 
+def evaluate_posts(
+    posts: Sequence[LabelledPost], models: TriageModels
+) -> dict[str, tuple[list[str], list[str]]]:
+    """(gold, predicted) for each task the posts have labels for."""
+    predicted = predict([p.text for p in posts], models)
+    pairs: dict[str, tuple[list[str], list[str]]] = {}
+    for task in TASKS:
+        for post, guess in zip(posts, predicted[task], strict=True):
+            gold = post.label(task)
+            if gold is not None:
+                into = pairs.setdefault(task, ([], []))
+                into[0].append(gold)
+                into[1].append(guess)
+    return pairs
+
+
 def evaluate(posts: Sequence[LabelledPost], models: TriageModels) -> list[Report]:
     """A report for each task the posts have labels for."""
-    predicted = predict([p.text for p in posts], models)
-    reports = []
-    for task in TASKS:
-        pairs = [
-            (gold, guess)
-            for post, guess in zip(posts, predicted[task], strict=True)
-            if (gold := post.label(task)) is not None
-        ]
-        if pairs:
-            reports.append(score(task, [g for g, _ in pairs], [p for _, p in pairs]))
-    return reports
+    return [score(task, *pairs) for task, pairs in evaluate_posts(posts, models).items()]
 
 
 def evaluate_file(path: Path, models: TriageModels) -> list[Report]:

@@ -6,7 +6,7 @@ the same posts give the same weights, byte for byte.
 """
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from carelane.triage.artefacts import write_arrays, write_manifest
 from carelane.triage.features import DIMENSIONS, featurise
 from carelane.triage.labelled import TASK_LABELS, LabelledPost, read_labelled
 from carelane.triage.linear import LinearModels, Task
-from carelane.triage.models import LINEAR_FILE, MANIFEST_FILE
+from carelane.triage.models import LINEAR_FILE, MANIFEST_FILE, TriageModels
 
 SEED = 20_150_216
 """Seeds every shuffle, fold and solver: the first day of the airline tweets."""
@@ -150,26 +150,37 @@ def stratified_folds(labels: Sequence[str], groups: Sequence[str], k: int = 5) -
     return np.array([fold_of_group[g] for g in groups], dtype=np.int64)
 
 
+def read_training_posts(data_dir: Path) -> list[LabelledPost]:
+    """Every labelled post of the data folder's training files."""
+    return [post for name in TRAINING_FILES for post in read_labelled(data_dir / name)]
+
+
 def cross_validate(
-    task: str,
-    posts: Sequence[LabelledPost],
-    predict: Callable[[Sequence[LabelledPost], Sequence[str]], list[str]],
-    k: int = 5,
-) -> tuple[list[str], list[str]]:
-    """(gold, predicted) over `k` folds: `predict(train_posts, test_texts)` is called once
-    per fold with the posts outside the fold."""
-    labelled = [p for p in posts if p.label(task) is not None]
-    labels = [p.label(task) or "" for p in labelled]
-    folds = stratified_folds(labels, [p.group for p in labelled], k)
-    gold: list[str] = []
-    predicted: list[str] = []
+    posts: Sequence[LabelledPost], k: int = 5
+) -> dict[str, tuple[list[str], list[str]]]:
+    """(gold, predicted) per task over `k` folds of `posts`.
+
+    The folds are drawn once for all tasks: a post (a tweet id) labelled for several tasks
+    is in the same fold for each, so no text is ever trained on for one task and tested
+    on for another. Each fold's models are fitted on the other folds only (document
+    frequencies included), and its posts are triaged as `carelane eval` triages them.
+    """
+    from carelane.triage.evaluation import evaluate_posts
+
+    keys = [p.intent or f"{p.sentiment}:{p.reason or ''}" for p in posts]
+    folds = stratified_folds(keys, [p.group for p in posts], k)
+    results: dict[str, tuple[list[str], list[str]]] = {}
     for fold in range(k):
-        test = [p for p, f in zip(labelled, folds, strict=True) if f == fold]
-        held_out = {p.group for p in test}
-        train = [p for p in posts if p.group not in held_out]
-        gold += [p.label(task) or "" for p in test]
-        predicted += predict(train, [p.text for p in test])
-    return gold, predicted
+        train = [p for p, f in zip(posts, folds, strict=True) if f != fold]
+        test = [p for p, f in zip(posts, folds, strict=True) if f == fold]
+        idf = document_frequencies([p.text for p in train])
+        linear = fit_linear_models(training_examples(train), idf)
+        models = TriageModels(f"fold-{fold}", linear, {})
+        for task, (gold, predicted) in evaluate_posts(test, models).items():
+            into = results.setdefault(task, ([], []))
+            into[0].extend(gold)
+            into[1].extend(predicted)
+    return results
 
 
 TRAINING_FILES = ("airline_tweets.csv", "intent_labels.csv")
@@ -207,12 +218,10 @@ def train_models(
 ) -> dict[str, Any]:
     """Fit every model from the data folder's labelled files and the corrections, and
     write them to `folder`; the manifest written."""
-    posts: list[LabelledPost] = []
-    trained_on = {}
-    for name in TRAINING_FILES:
-        path = data_dir / name
-        posts += read_labelled(path)
-        trained_on[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    posts = read_training_posts(data_dir)
+    trained_on = {
+        name: hashlib.sha256((data_dir / name).read_bytes()).hexdigest() for name in TRAINING_FILES
+    }
     examples = training_examples(posts, corrections)
     idf = document_frequencies([p.text for p in posts])
     models = fit_linear_models(examples, idf)
