@@ -1,11 +1,17 @@
 """`carelane train` and `carelane eval`: the triage models, built and measured."""
 
+from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from sqlalchemy.engine import make_url
 
-from carelane.cli.terminal import USAGE_ERROR, fail, out, settings_of
+from carelane.cli.terminal import USAGE_ERROR, fail, first_line, out, safe_url, settings_of
+from carelane.config import Settings
+
+if TYPE_CHECKING:
+    from carelane.triage.training import Correction
 
 ModelsFolder = Annotated[
     Path | None,
@@ -13,27 +19,52 @@ ModelsFolder = Annotated[
 ]
 
 
-def train(
-    ctx: typer.Context,
-    output: ModelsFolder = None,
-    cross_validate: Annotated[
-        bool,
-        typer.Option(
-            "--cross-validate", help="Print 5-fold cross-validated figures instead; write nothing."
-        ),
-    ] = False,
-) -> None:
-    """Build every triage model from the data folder's labelled posts."""
+def _stored_corrections(settings: Settings) -> "tuple[list[Correction], str]":
+    """The agents' corrections in the database the global options name, and a line saying
+    where they came from, or why there are none: no database there yet (a SQLite file is
+    never created just to look), no carelane tables in it, or no connection to it."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from carelane.posts.corrections import load_corrections
+    from carelane.store.database import create_database_engine, create_session_factory
+
+    where = safe_url(settings.database_url)
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and (
+        not url.database or url.database == ":memory:" or not Path(url.database).is_file()
+    ):
+        return [], f"Training from the data only: no database at {where}."
+    engine = create_database_engine(settings.database_url)
+    try:
+        if not inspect(engine).has_table("triage_correction"):
+            return [], f"Training from the data only: no carelane tables at {where}."
+        with create_session_factory(engine)() as session:
+            corrections = load_corrections(session)
+    except SQLAlchemyError as error:
+        return [], f"Training from the data only: database at {where}: {first_line(error)}"
+    finally:
+        engine.dispose()
+    by_task = Counter(c.task for c in corrections)
+    counts = ", ".join(f"{task} {by_task[task]:,}" for task in sorted(by_task)) or "none"
+    return corrections, (
+        f"Agents' corrections from {where}: {len(corrections):,} ({counts}); intent and "
+        "sentiment ones train the models, lane and category ones are counted."
+    )
+
+
+def train(ctx: typer.Context, output: ModelsFolder = None) -> None:
+    """Build every triage model from the data folder's labelled posts and the agents'
+    corrections stored in the database (the latest of each post and field)."""
     from carelane.triage.models import load_models, shipped_models_folder
     from carelane.triage.training import TrainingUnavailableError, train_models
 
     settings = settings_of(ctx)
     folder = output or shipped_models_folder()
+    corrections, source = _stored_corrections(settings)
+    out().print(source)
     try:
-        if cross_validate:
-            _print_cross_validation(settings.data_dir)
-            return
-        manifest = train_models(settings.data_dir, folder)
+        manifest = train_models(settings.data_dir, folder, corrections)
     except TrainingUnavailableError as error:
         fail(str(error), USAGE_ERROR)
     except FileNotFoundError as error:
