@@ -2,13 +2,15 @@
 
 For each backend (a fresh SQLite file and a fresh PostgreSQL database of its own):
 
-  (a)  full ingest of every row of the data folder: validate/normalise, dedupe, thread,
-       persist, through the standard pipeline stages in batches of Settings' batch size;
+  (a)  full ingest of every row of the data folder: validate/normalise, triage, dedupe,
+       thread, persist, through the standard pipeline stages in batches of Settings' batch
+       size; (a0) the same without the triage stage;
   (b1) floor: the post rows the ingest stored, re-inserted into a fresh database with one
        executemany per batch (their workspaces, channels, authors and conversations are
        put in first, untimed, so the foreign keys hold);
   (b2) floor: every row the ingest wrote (workspaces, channels, authors, conversations,
-       posts, messages, events), re-inserted with one executemany per table per batch;
+       posts, triage, messages, events), re-inserted with one executemany per table per
+       batch; (b2') the same without the triage rows, the floor of (a0);
   (c)  the same full ingest again into the same database: every row a duplicate;
   (d)  peak resident memory of `carelane replay all --speed max` in a child process,
        measured first, while this process is still small.
@@ -36,7 +38,14 @@ import psycopg
 from sqlalchemy import Engine, Table, select
 
 from carelane.config import Settings
-from carelane.ingest.pipeline import Batch, Stage, batches, ingest_stages, run_pipeline
+from carelane.ingest.pipeline import (
+    Batch,
+    Stage,
+    TriageStage,
+    batches,
+    ingest_stages,
+    run_pipeline,
+)
 from carelane.ingest.readers.base import RawItem
 from carelane.ingest.readers.sources import SOURCES, read_source
 from carelane.ingest.results import IngestSummary
@@ -80,8 +89,11 @@ class IngestRun:
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def ingest(engine: Engine, items: Iterable[RawItem], settings: Settings) -> IngestRun:
-    """Run `items` through the standard pipeline into `engine`'s database."""
+def ingest(
+    engine: Engine, items: Iterable[RawItem], settings: Settings, *, triage: bool = True
+) -> IngestRun:
+    """Run `items` through the standard pipeline (without its triage stage unless
+    `triage`) into `engine`'s database."""
     stages = [
         TimedStage(stage)
         for stage in ingest_stages(
@@ -90,6 +102,7 @@ def ingest(engine: Engine, items: Iterable[RawItem], settings: Settings) -> Inge
             max_clock_skew=timedelta(seconds=settings.max_clock_skew_seconds),
             create_workspaces=True,
         )
+        if triage or not isinstance(stage, TriageStage)
     ]
     summary = IngestSummary()
     start = time.perf_counter()
@@ -172,10 +185,13 @@ class Figures:
     duplicate: int = 0
     rejected: int = 0
     full: float = 0.0
+    untriaged: float = 0.0
     validate: float = 0.0
+    triage: float = 0.0
     persist: float = 0.0
     floor_posts: float = 0.0
     floor_all: float = 0.0
+    floor_untriaged: float = 0.0
     all_rows: int = 0
     again: float = 0.0
     peak_mb: float = 0.0
@@ -195,6 +211,7 @@ def measure(
             if len(items) / run.seconds > figures.full:
                 figures.full = len(items) / run.seconds
                 figures.validate = run.stage_seconds.get("ValidateStage", 0.0)
+                figures.triage = run.stage_seconds.get("TriageStage", 0.0)
                 figures.persist = run.stage_seconds.get("PersistStage", 0.0)
             figures.created = run.summary.created
             figures.duplicate = run.summary.duplicate
@@ -206,6 +223,10 @@ def measure(
             again = ingest(engine, items, settings)
             assert again.summary.created == 0, "a second ingest stores nothing new"
             figures.again = max(figures.again, len(items) / again.seconds)
+        with backend.fresh("untriaged") as engine:
+            print(f"  {backend.name}: (a0) full ingest without triage ...", flush=True)
+            run = ingest(engine, items, settings, triage=False)
+            figures.untriaged = max(figures.untriaged, len(items) / run.seconds)
 
     posts = written["post"]
     without_ids = [{k: v for k, v in row.items() if k != "id"} for row in posts]
@@ -226,6 +247,15 @@ def measure(
                 for name, rows in written.items()
             )
             figures.floor_all = max(figures.floor_all, len(posts) / seconds)
+
+        print(f"  {backend.name}: (b2') floor, every row but triage ...", flush=True)
+        with backend.fresh("floor_untriaged") as engine:
+            seconds = sum(
+                insert_rows(engine, Base.metadata.tables[name], rows, size)
+                for name, rows in written.items()
+                if name != "post_triage"
+            )
+            figures.floor_untriaged = max(figures.floor_untriaged, len(posts) / seconds)
 
     return figures
 
@@ -264,13 +294,22 @@ def report(figures: dict[str, Figures], settings: Settings, data_dir: Path, repe
     )
     names = list(figures)
     rows: list[tuple[str, Callable[[Figures], str]]] = [
-        ("(a)  full ingest, posts/s", lambda f: f"{f.full:,.0f}"),
-        ("     validate s / persist s", lambda f: f"{f.validate:.2f} / {f.persist:.2f}"),
+        ("(a)  full ingest with triage, posts/s", lambda f: f"{f.full:,.0f}"),
+        (
+            "     validate s / triage s / persist s",
+            lambda f: f"{f.validate:.2f} / {f.triage:.2f} / {f.persist:.2f}",
+        ),
+        ("(a0) full ingest without triage, posts/s", lambda f: f"{f.untriaged:,.0f}"),
         ("(b1) floor: post rows only, posts/s", lambda f: f"{f.floor_posts:,.0f}"),
         ("(b2) floor: every row written, posts/s", lambda f: f"{f.floor_all:,.0f}"),
         ("     rows written per post (b2)", lambda f: f"{f.all_rows / f.created:.2f}"),
         ("     full / floor b1", lambda f: f"{f.full / f.floor_posts:.2f}"),
         ("     full / floor b2", lambda f: f"{f.full / f.floor_all:.2f}"),
+        ("(b2') floor: every row but triage, posts/s", lambda f: f"{f.floor_untriaged:,.0f}"),
+        (
+            "     without triage (a0) / floor b2'",
+            lambda f: f"{f.untriaged / f.floor_untriaged:.2f}",
+        ),
         ("(c)  second ingest (all duplicates), posts/s", lambda f: f"{f.again:,.0f}"),
         ("(d)  replay all: peak resident memory, MB", lambda f: f"{f.peak_mb:,.0f}"),
     ]
