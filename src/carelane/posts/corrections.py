@@ -93,7 +93,7 @@ def current_value(field: CorrectedField, triage: Mapping[str, Any]) -> str | Non
 
 
 def apply_correction(
-    triage: Mapping[str, Any], correction: AppliedCorrection, lanes: LaneConfig
+    triage: Mapping[str, Any], correction: AppliedCorrection, lanes: LaneConfig | None
 ) -> dict[str, Any]:
     """The stored triage's `intent`, `sentiment`, `lane` and `detail` once `correction`
     is applied: the field takes the corrected value, and `detail["corrected_by"]` says by
@@ -101,7 +101,7 @@ def apply_correction(
     detail = copy.deepcopy(dict(triage["detail"]))
     values = {"intent": triage["intent"], "sentiment": triage["sentiment"], "lane": triage["lane"]}
     if correction.field is CorrectedField.CATEGORY:
-        lane_of = {c.name: c.lane for c in lanes.categories}
+        lane_of = {c.name: c.lane for c in lanes.categories} if lanes else {}
         detail["categories"] = [
             {
                 "name": correction.value,
