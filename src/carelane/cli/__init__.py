@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from carelane.cli import admin, ingest, lanes, models
+from carelane.cli import admin, ingest, lanes, models, retriage
 from carelane.cli.terminal import USAGE_ERROR, fail, first_line
 from carelane.config import Settings
 
@@ -40,6 +40,7 @@ app.command()(admin.serve)
 app.command()(admin.demo)
 app.command()(models.train)
 app.command("eval")(models.evaluate)
+app.command()(retriage.retriage)
 
 
 @app.callback()
