@@ -104,6 +104,11 @@ def _field_error(error: Any) -> FieldError:
     return FieldError(_field_path(error["loc"]), error["msg"].removeprefix("Value error, "))
 
 
+# The fields whose text is checked; an unknown field is refused by the schema anyway.
+_POST_TEXT = frozenset(PostIn.model_fields) - {"author", "raw"}
+_AUTHOR_TEXT = frozenset(AuthorIn.model_fields)
+
+
 def _content_problems(item: Mapping[str, Any]) -> list[FieldError]:
     """What the schema does not check: the item's text fields (its own and its author's)
     must be acceptable text, and `raw` must be storable JSON.
@@ -117,8 +122,8 @@ def _content_problems(item: Mapping[str, Any]) -> list[FieldError]:
     author = item.get("author")
     author = author if isinstance(author, Mapping) else {}
     raw = item.get("raw")
-    texts = [v for v in item.values() if type(v) is str]
-    texts += [v for v in author.values() if type(v) is str]
+    texts = [v for k, v in item.items() if type(v) is str and k in _POST_TEXT]
+    texts += [v for k, v in author.items() if type(v) is str and k in _AUTHOR_TEXT]
     flat_raw = isinstance(raw, dict) and all(
         type(k) is str and type(v) is str for k, v in raw.items()
     )
@@ -126,8 +131,10 @@ def _content_problems(item: Mapping[str, Any]) -> list[FieldError]:
         texts += [*raw, *raw.values()]
     if is_acceptable_text("".join(texts)) and (flat_raw or raw is None):
         return []
-    fields = [(name, v) for name, v in item.items() if type(v) is str]
-    fields += [(f"author.{name}", v) for name, v in author.items() if type(v) is str]
+    fields = [(k, v) for k, v in item.items() if type(v) is str and k in _POST_TEXT]
+    fields += [
+        (f"author.{k}", v) for k, v in author.items() if type(v) is str and k in _AUTHOR_TEXT
+    ]
     problems = [
         FieldError(name, problem) for name, v in fields if (problem := text_problem(v)) is not None
     ]
