@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from carelane.conversations.schemas import ConversationDetail, ConversationPage
 from carelane.conversations.service import (
     ConversationFilters,
+    ConversationOrder,
     get_conversation,
     get_conversations,
 )
@@ -30,15 +31,36 @@ def list_conversations(
     until: Annotated[datetime | None, Query(description="Last message before.")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Text in its posts.")] = None,
     author: Annotated[str | None, Query(max_length=255, description="Author handle.")] = None,
+    lane: Annotated[str | None, Query(max_length=100, description="Swim lane, any case.")] = None,
+    min_priority: Annotated[
+        int | None, Query(ge=0, le=100, description="Priority at least this.")
+    ] = None,
+    sort: Annotated[
+        ConversationOrder,
+        Query(description="`activity`: latest message first; `priority`: most urgent first."),
+    ] = ConversationOrder.ACTIVITY,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     cursor: str | None = None,
 ) -> ConversationPage:
-    """The workspace's conversations, latest activity first, filtered and paged."""
+    """The workspace's conversations, latest activity first or most urgent first,
+    filtered and paged."""
     filters = ConversationFilters(
-        channel_id=channel, status=status, since=since, until=until, text=q, author_handle=author
+        channel_id=channel,
+        status=status,
+        since=since,
+        until=until,
+        text=q,
+        author_handle=author,
+        lane=lane,
+        min_priority=min_priority,
     )
     return get_conversations(
-        session=session, workspace=workspace, filters=filters, limit=limit, cursor=cursor
+        session=session,
+        workspace=workspace,
+        filters=filters,
+        limit=limit,
+        cursor=cursor,
+        order=sort,
     )
 
 

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from carelane.domain.channels import Direction, Visibility
 from carelane.domain.conversations import ConversationStatus, MessageKind
-from carelane.posts.schemas import AuthorRef, ChannelRef
+from carelane.posts.schemas import AuthorRef, ChannelRef, TriageSummary
 
 
 class ConversationOut(BaseModel):
@@ -16,8 +16,9 @@ class ConversationOut(BaseModel):
     channel: ChannelRef
     author: AuthorRef
     status: ConversationStatus
-    lane: str | None
-    priority: int | None
+    lane: str | None = Field(description="The lane of its most urgent message.")
+    categories: list[str] = Field(description="Categories of its most urgent message.")
+    priority: int | None = Field(description="Priority of its most urgent message, 0-100.")
     assignee_id: int | None
     opened_at: datetime
     last_message_at: datetime
@@ -27,7 +28,8 @@ class ConversationOut(BaseModel):
 
 
 class ConversationPage(BaseModel):
-    """A page of conversations, latest activity first; pass `next_cursor` for the next."""
+    """A page of conversations, latest activity first (or most urgent first); pass
+    `next_cursor` for the next."""
 
     items: list[ConversationOut]
     next_cursor: str | None = Field(description="None on the last page.")
@@ -71,6 +73,7 @@ class TimelineEntry(BaseModel):
     in_reply_to: str | None
     author: AuthorRef | None = Field(description="Who wrote the post; None for notes.")
     agent_id: int | None
+    triage: TriageSummary | None = Field(description="An inbound post's triage, in short.")
 
 
 class ConversationDetail(ConversationOut):

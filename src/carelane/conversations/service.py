@@ -3,8 +3,9 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import Row, Select, exists, func, select
+from sqlalchemy import ColumnElement, Row, Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from carelane.conversations.schemas import (
@@ -17,18 +18,40 @@ from carelane.conversations.schemas import (
 )
 from carelane.domain.channels import Direction, Visibility
 from carelane.domain.conversations import ConversationStatus, MessageKind
-from carelane.domain.errors import NotFoundError
+from carelane.domain.errors import FieldError, InvalidInputError, NotFoundError
 from carelane.posts.paging import (
     DEFAULT_PAGE_SIZE,
     Cursor,
+    RankedCursor,
     after_cursor,
+    after_ranked_cursor,
     check_page_size,
     check_window,
     contains_pattern,
 )
 from carelane.posts.schemas import AuthorRef, ChannelRef
-from carelane.store.models import Author, Channel, Conversation, Customer, Identity, Message, Post
+from carelane.posts.service import triage_summary
+from carelane.store.models import (
+    Author,
+    Channel,
+    Conversation,
+    Customer,
+    Identity,
+    Message,
+    Post,
+    PostTriage,
+)
 from carelane.workspaces.service import get_workspace_id
+
+UNRANKED = -1
+"""Where a conversation without priority sorts by priority: after every ranked one."""
+
+
+class ConversationOrder(StrEnum):
+    """How a queue of conversations is sorted."""
+
+    ACTIVITY = "activity"  # latest message first
+    PRIORITY = "priority"  # most urgent first, then latest message
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +65,14 @@ class ConversationFilters:
     text: str | None = None  # one of its posts contains it, case-insensitively
     author_handle: str | None = None  # the customer's handle, with or without '@'
     author_ids: Sequence[int] | None = None
+    lane: str | None = None  # the lane's name, any case
+    min_priority: int | None = None  # priority at least this
 
 
-def _conversation_query(workspace_id: int) -> Select[Conversation, Channel, Author]:
+ConversationQuery = Select[Conversation, Channel, Author]
+
+
+def _conversation_query(workspace_id: int) -> ConversationQuery:
     return (
         select(Conversation, Channel, Author)
         .join(Channel, Channel.id == Conversation.channel_id)
@@ -76,6 +104,7 @@ def _out(row: Row[Conversation, Channel, Author], latest: str | None) -> Convers
         author=AuthorRef(id=author.id, handle=author.handle, display_name=author.display_name),
         status=ConversationStatus(conversation.status),
         lane=conversation.lane,
+        categories=list(conversation.categories or []),
         priority=conversation.priority,
         assignee_id=conversation.assignee_id,
         opened_at=conversation.opened_at,
@@ -86,19 +115,13 @@ def _out(row: Row[Conversation, Channel, Author], latest: str | None) -> Convers
     )
 
 
-def get_conversation_page(
-    *,
-    session: Session,
-    workspace_id: int,
-    filters: ConversationFilters,
-    limit: int = DEFAULT_PAGE_SIZE,
-    cursor: str | None = None,
-) -> ConversationPage:
-    """Conversations of workspace `workspace_id` matching `filters`, latest activity first,
-    `limit` at most, starting after `cursor`. Never returns another workspace's."""
-    check_page_size(limit)
-    check_window(filters.since, filters.until)
-    query = _conversation_query(workspace_id)
+def _filtered(query: ConversationQuery, filters: ConversationFilters) -> ConversationQuery:
+    if filters.min_priority is not None and not 0 <= filters.min_priority <= 100:
+        raise InvalidInputError([FieldError("min_priority", "must be between 0 and 100")])
+    if filters.lane:
+        query = query.where(func.lower(Conversation.lane) == filters.lane.strip().lower())
+    if filters.min_priority is not None:
+        query = query.where(Conversation.priority >= filters.min_priority)
     if filters.channel_id is not None:
         query = query.where(Conversation.channel_id == filters.channel_id)
     if filters.status is not None:
@@ -119,17 +142,51 @@ def get_conversation_page(
                 Post.text.ilike(contains_pattern(filters.text), escape="\\"),
             )
         )
+    return query
+
+
+def _ordered(
+    query: ConversationQuery, order: ConversationOrder, cursor: str | None
+) -> ConversationQuery:
+    at, row_id = Conversation.last_message_at, Conversation.id
+    if order is ConversationOrder.PRIORITY:
+        rank: ColumnElement[int] = func.coalesce(Conversation.priority, UNRANKED)
+        if cursor is not None:
+            query = query.where(after_ranked_cursor(RankedCursor.decode(cursor), rank, at, row_id))
+        return query.order_by(rank.desc(), at.desc(), row_id.desc())
     if cursor is not None:
-        position = Cursor.decode(cursor)
-        query = query.where(after_cursor(position, Conversation.last_message_at, Conversation.id))
-    query = query.order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        query = query.where(after_cursor(Cursor.decode(cursor), at, row_id))
+    return query.order_by(at.desc(), row_id.desc())
+
+
+def _cursor_after(last: ConversationOut, order: ConversationOrder) -> str:
+    if order is ConversationOrder.PRIORITY:
+        rank = last.priority if last.priority is not None else UNRANKED
+        return RankedCursor(rank, last.last_message_at, last.id).encode()
+    return Cursor(last.last_message_at, last.id).encode()
+
+
+def get_conversation_page(
+    *,
+    session: Session,
+    workspace_id: int,
+    filters: ConversationFilters,
+    limit: int = DEFAULT_PAGE_SIZE,
+    cursor: str | None = None,
+    order: ConversationOrder = ConversationOrder.ACTIVITY,
+) -> ConversationPage:
+    """Conversations of workspace `workspace_id` matching `filters`, in `order` (latest
+    activity first, or most urgent first and then latest), `limit` at most, starting after
+    `cursor` (which only a listing in the same order gives out). Never returns another
+    workspace's."""
+    check_page_size(limit)
+    check_window(filters.since, filters.until)
+    query = _ordered(_filtered(_conversation_query(workspace_id), filters), order, cursor)
     rows = session.execute(query.limit(limit + 1)).all()
     shown = rows[:limit]
     latest = _latest_texts(session, [row[0].id for row in shown])
     items = [_out(row, latest.get(row[0].id)) for row in shown]
-    next_cursor = None
-    if len(rows) > limit:
-        next_cursor = Cursor(items[-1].last_message_at, items[-1].id).encode()
+    next_cursor = _cursor_after(items[-1], order) if len(rows) > limit else None
     return ConversationPage(items=items, next_cursor=next_cursor)
 
 
@@ -140,15 +197,21 @@ def get_conversations(
     filters: ConversationFilters,
     limit: int = DEFAULT_PAGE_SIZE,
     cursor: str | None = None,
+    order: ConversationOrder = ConversationOrder.ACTIVITY,
 ) -> ConversationPage:
-    """Conversations of workspace `workspace` (a slug) matching `filters`, latest first.
+    """Conversations of workspace `workspace` (a slug) matching `filters`, in `order`.
 
-    NotFoundError for an unknown workspace; InvalidInputError for a bad limit, window or
-    cursor.
+    NotFoundError for an unknown workspace; InvalidInputError for a bad limit, window,
+    priority or cursor.
     """
     workspace_id = get_workspace_id(session=session, slug=workspace)
     return get_conversation_page(
-        session=session, workspace_id=workspace_id, filters=filters, limit=limit, cursor=cursor
+        session=session,
+        workspace_id=workspace_id,
+        filters=filters,
+        limit=limit,
+        cursor=cursor,
+        order=order,
     )
 
 
@@ -170,14 +233,16 @@ def customer_of_author(session: Session, author_id: int) -> CustomerRef | None:
 def _timeline(session: Session, conversation_id: int) -> list[TimelineEntry]:
     post_author = aliased(Author)
     rows = session.execute(
-        select(Message, Post, post_author)
+        select(Message, Post, post_author, PostTriage)
         .outerjoin(Post, Post.id == Message.post_id)
         .outerjoin(post_author, post_author.id == Post.author_id)
+        .outerjoin(PostTriage, PostTriage.post_id == Post.id)
         .where(Message.conversation_id == conversation_id)
         .order_by(Message.created_at, Message.id)
     ).all()
     entries = []
-    for message, post, author in rows:
+    for message, post, author, triage in rows:
+        inbound = post is not None and post.direction == Direction.INBOUND.value
         entries.append(
             TimelineEntry(
                 message_id=message.id,
@@ -195,6 +260,7 @@ def _timeline(session: Session, conversation_id: int) -> list[TimelineEntry]:
                     else None
                 ),
                 agent_id=message.agent_id,
+                triage=triage_summary(triage) if inbound else None,
             )
         )
     return entries

@@ -1,7 +1,9 @@
 """Keyset pagination shared by the listings: newest first, stable under new arrivals.
 
 A cursor names the last row a page showed by its sort time and id; the next page starts
-strictly after it, so posts arriving meanwhile neither repeat nor shift a page.
+strictly after it, so posts arriving meanwhile neither repeat nor shift a page. Listings
+sorted by priority (most urgent first) page the same way with a `RankedCursor`: the
+priority first, then the time and id.
 """
 
 import base64
@@ -53,6 +55,53 @@ def after_cursor(
 ) -> ColumnElement[bool]:
     """Rows that come after `cursor` in (time, id) descending order."""
     return or_(at_column < cursor.at, and_(at_column == cursor.at, id_column < cursor.id))
+
+
+@dataclass(frozen=True, slots=True)
+class RankedCursor:
+    """The position after the last row of a page sorted by rank (priority), then time."""
+
+    rank: int
+    at: datetime
+    id: int
+
+    def encode(self) -> str:
+        payload = json.dumps(["rank", self.rank, self.at.isoformat(), self.id]).encode()
+        return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, value: str) -> "RankedCursor":
+        """The cursor `value` encodes; InvalidInputError if no ranked listing gave it out
+        (a cursor of the newest-first order included)."""
+        try:
+            padded = value + "=" * (-len(value) % 4)
+            tag, rank, at, row_id = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+            moment = datetime.fromisoformat(at)
+            if (
+                tag != "rank"
+                or moment.tzinfo is None
+                or not isinstance(row_id, int)
+                or not isinstance(rank, int)
+            ):
+                raise ValueError(value)
+        except (ValueError, TypeError, binascii.Error, UnicodeError):
+            raise InvalidInputError(
+                [FieldError("cursor", "is not a cursor this listing gave out")]
+            ) from None
+        return cls(rank, moment, row_id)
+
+
+def after_ranked_cursor(
+    cursor: RankedCursor,
+    rank: ColumnElement[int],
+    at_column: InstrumentedAttribute[datetime],
+    id_column: InstrumentedAttribute[int],
+) -> ColumnElement[bool]:
+    """Rows that come after `cursor` in (rank, time, id) descending order."""
+    return or_(
+        rank < cursor.rank,
+        and_(rank == cursor.rank, after_cursor(Cursor(cursor.at, cursor.id), at_column, id_column)),
+    )
 
 
 def check_page_size(limit: int) -> None:

@@ -10,13 +10,14 @@ from starlette.concurrency import run_in_threadpool
 
 from carelane.domain.channels import Direction
 from carelane.domain.errors import FieldError
+from carelane.domain.triage import Intent, Sentiment
 from carelane.ingest.results import IngestSummary, ItemResult, ItemStatus
 from carelane.ingest.schema import PostIn
 from carelane.posts.batch import parse_batch
 from carelane.posts.corrections import do_correct_triage, get_post_triage
 from carelane.posts.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from carelane.posts.schemas import BatchResultOut, PostPage
-from carelane.posts.service import PostFilters, do_receive_posts, get_posts
+from carelane.posts.schemas import BatchResultOut, PostDetail, PostPage
+from carelane.posts.service import PostFilters, PostOrder, do_receive_posts, get_post, get_posts
 from carelane.posts.triage_schemas import PostTriageOut, TriageCorrectionIn, TriageCorrectionOut
 from carelane.web.dependencies import (
     SessionDep,
@@ -145,10 +146,23 @@ def list_posts(
     until: Annotated[datetime | None, Query(description="Created before.")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Text contains.")] = None,
     conversation_id: int | None = None,
+    intent: Intent | None = None,
+    sentiment: Sentiment | None = None,
+    actionable: Annotated[
+        bool | None, Query(description="Only posts triage found actionable (or not).")
+    ] = None,
+    lane: Annotated[str | None, Query(max_length=100, description="Swim lane, any case.")] = None,
+    min_priority: Annotated[
+        int | None, Query(ge=0, le=100, description="Priority at least this.")
+    ] = None,
+    sort: Annotated[
+        PostOrder, Query(description="`newest` first, or `priority`: most urgent first.")
+    ] = PostOrder.NEWEST,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     cursor: str | None = None,
 ) -> PostPage:
-    """The workspace's posts, newest first, filtered and paged."""
+    """The workspace's posts with their triage, newest first or most urgent first,
+    filtered and paged."""
     filters = PostFilters(
         channel_id=channel,
         direction=direction,
@@ -156,10 +170,27 @@ def list_posts(
         until=until,
         text=q,
         conversation_id=conversation_id,
+        intent=intent,
+        sentiment=sentiment,
+        actionable=actionable,
+        lane=lane,
+        min_priority=min_priority,
     )
     return get_posts(
-        session=session, workspace=workspace, filters=filters, limit=limit, cursor=cursor
+        session=session,
+        workspace=workspace,
+        filters=filters,
+        limit=limit,
+        cursor=cursor,
+        order=sort,
     )
+
+
+@router.get("/workspaces/{workspace}/posts/{post_id}", response_model=PostDetail)
+def show_post(workspace: str, post_id: int, session: SessionDep) -> PostDetail:
+    """One post with the whole of its triage: reasons, topics, categories, personal data
+    found, and the priority's breakdown."""
+    return get_post(session=session, workspace=workspace, post_id=post_id)
 
 
 @router.get("/workspaces/{workspace}/posts/{post_id}/triage", response_model=PostTriageOut)

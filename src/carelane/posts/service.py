@@ -1,28 +1,52 @@
-"""Reading stored posts, always within one workspace, and receiving posted batches."""
+"""Reading stored posts with their triage, always within one workspace, and receiving
+posted batches."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from carelane.config import Settings
 from carelane.domain.channels import Direction
+from carelane.domain.errors import FieldError, InvalidInputError, NotFoundError
+from carelane.domain.triage import Intent, Sentiment
 from carelane.ingest.pipeline import Clock, batches, ingest_stages, run_pipeline
 from carelane.ingest.readers.base import RawItem
 from carelane.ingest.results import ItemResult
 from carelane.posts.paging import (
     DEFAULT_PAGE_SIZE,
     Cursor,
+    RankedCursor,
     after_cursor,
+    after_ranked_cursor,
     check_page_size,
     check_window,
     contains_pattern,
 )
-from carelane.posts.schemas import AuthorRef, ChannelRef, PostOut, PostPage
-from carelane.store.models import Author, Channel, Post
+from carelane.posts.schemas import (
+    AuthorRef,
+    ChannelRef,
+    PostDetail,
+    PostOut,
+    PostPage,
+    TriageDetail,
+    TriageSummary,
+)
+from carelane.store.models import Author, Channel, Post, PostTriage
 from carelane.workspaces.service import get_workspace_id
+
+UNTRIAGED_RANK = -1
+"""Where a post without triage sorts by priority: after every triaged one."""
+
+
+class PostOrder(StrEnum):
+    """How a listing of posts is sorted."""
+
+    NEWEST = "newest"  # newest first
+    PRIORITY = "priority"  # most urgent first, then newest
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,20 +60,58 @@ class PostFilters:
     text: str | None = None  # text contains, case-insensitively
     conversation_id: int | None = None
     author_ids: Sequence[int] | None = None
+    intent: Intent | None = None
+    sentiment: Sentiment | None = None
+    actionable: bool | None = None
+    lane: str | None = None  # the lane's name, any case
+    min_priority: int | None = None  # priority at least this
 
 
-def _post_query(workspace_id: int) -> Select[Post, Channel, Author]:
+PostQuery = Select[Post, Channel, Author, PostTriage]
+
+
+def _post_query(workspace_id: int) -> PostQuery:
     return (
-        select(Post, Channel, Author)
+        select(Post, Channel, Author, PostTriage)
         .join(Channel, Channel.id == Post.channel_id)
         .join(Author, Author.id == Post.author_id)
+        .outerjoin(PostTriage, PostTriage.post_id == Post.id)
         .where(Post.workspace_id == workspace_id)
     )
 
 
-def post_out(row: Row[Post, Channel, Author]) -> PostOut:
-    """A stored post with its channel and author, as the API shows it."""
-    post, channel, author = row
+def triage_summary(triage: PostTriage | None) -> TriageSummary | None:
+    """A stored triage in short, as listings show it."""
+    if triage is None:
+        return None
+    return TriageSummary(
+        actionable=triage.actionable,
+        intent=Intent(triage.intent),
+        sentiment=Sentiment(triage.sentiment),
+        sentiment_score=triage.sentiment_score,
+        language=triage.language,
+        lane=triage.lane,
+        priority=triage.priority,
+        take_offline=triage.take_offline,
+        model_version=triage.model_version,
+    )
+
+
+def triage_detail(triage: PostTriage | None) -> TriageDetail | None:
+    """A stored triage whole: the columns as they stand (corrections included) and the
+    reasons, topics, categories, personal data and priority breakdown of its detail."""
+    summary = triage_summary(triage)
+    if triage is None or summary is None:
+        return None
+    detail = {k: v for k, v in (triage.detail or {}).items() if k not in TriageSummary.model_fields}
+    return TriageDetail.model_validate(
+        {**detail, **summary.model_dump(), "triaged_at": triage.triaged_at}
+    )
+
+
+def post_out(row: Row[Post, Channel, Author, PostTriage]) -> PostOut:
+    """A stored post with its channel, author and triage, as the API shows it."""
+    post, channel, author, triage = row
     return PostOut(
         id=post.id,
         external_id=post.external_id,
@@ -63,22 +125,27 @@ def post_out(row: Row[Post, Channel, Author]) -> PostOut:
         in_reply_to=post.in_reply_to,
         created_at=post.created_at,
         received_at=post.received_at,
+        triage=triage_summary(triage),
     )
 
 
-def get_post_page(
-    *,
-    session: Session,
-    workspace_id: int,
-    filters: PostFilters,
-    limit: int = DEFAULT_PAGE_SIZE,
-    cursor: str | None = None,
-) -> PostPage:
-    """Posts of workspace `workspace_id` matching `filters`, newest first, `limit` at most,
-    starting after `cursor`. Never returns a post of another workspace."""
-    check_page_size(limit)
-    check_window(filters.since, filters.until)
-    query = _post_query(workspace_id)
+def _filtered_by_triage(query: PostQuery, filters: PostFilters) -> PostQuery:
+    if filters.min_priority is not None and not 0 <= filters.min_priority <= 100:
+        raise InvalidInputError([FieldError("min_priority", "must be between 0 and 100")])
+    if filters.intent is not None:
+        query = query.where(PostTriage.intent == filters.intent.value)
+    if filters.sentiment is not None:
+        query = query.where(PostTriage.sentiment == filters.sentiment.value)
+    if filters.actionable is not None:
+        query = query.where(PostTriage.actionable.is_(filters.actionable))
+    if filters.lane:
+        query = query.where(func.lower(PostTriage.lane) == filters.lane.strip().lower())
+    if filters.min_priority is not None:
+        query = query.where(PostTriage.priority >= filters.min_priority)
+    return query
+
+
+def _filtered(query: PostQuery, filters: PostFilters) -> PostQuery:
     if filters.channel_id is not None:
         query = query.where(Post.channel_id == filters.channel_id)
     if filters.direction is not None:
@@ -93,15 +160,46 @@ def get_post_page(
         query = query.where(Post.conversation_id == filters.conversation_id)
     if filters.author_ids is not None:
         query = query.where(Post.author_id.in_(filters.author_ids))
+    return _filtered_by_triage(query, filters)
+
+
+def _ordered(query: PostQuery, order: PostOrder, cursor: str | None) -> PostQuery:
+    if order is PostOrder.PRIORITY:
+        rank: ColumnElement[int] = func.coalesce(PostTriage.priority, UNTRIAGED_RANK)
+        if cursor is not None:
+            position = RankedCursor.decode(cursor)
+            query = query.where(after_ranked_cursor(position, rank, Post.created_at, Post.id))
+        return query.order_by(rank.desc(), Post.created_at.desc(), Post.id.desc())
     if cursor is not None:
         query = query.where(after_cursor(Cursor.decode(cursor), Post.created_at, Post.id))
-    query = query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)
-    rows = session.execute(query).all()
+    return query.order_by(Post.created_at.desc(), Post.id.desc())
+
+
+def _cursor_after(last: PostOut, order: PostOrder) -> str:
+    if order is PostOrder.PRIORITY:
+        rank = last.triage.priority if last.triage is not None else UNTRIAGED_RANK
+        return RankedCursor(rank, last.created_at, last.id).encode()
+    return Cursor(last.created_at, last.id).encode()
+
+
+def get_post_page(
+    *,
+    session: Session,
+    workspace_id: int,
+    filters: PostFilters,
+    limit: int = DEFAULT_PAGE_SIZE,
+    cursor: str | None = None,
+    order: PostOrder = PostOrder.NEWEST,
+) -> PostPage:
+    """Posts of workspace `workspace_id` matching `filters`, in `order` (newest first, or
+    most urgent first and then newest), `limit` at most, starting after `cursor` (which
+    only a listing in the same order gives out). Never returns another workspace's post."""
+    check_page_size(limit)
+    check_window(filters.since, filters.until)
+    query = _ordered(_filtered(_post_query(workspace_id), filters), order, cursor)
+    rows = session.execute(query.limit(limit + 1)).all()
     items = [post_out(row) for row in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last = items[-1]
-        next_cursor = Cursor(last.created_at, last.id).encode()
+    next_cursor = _cursor_after(items[-1], order) if len(rows) > limit else None
     return PostPage(items=items, next_cursor=next_cursor)
 
 
@@ -112,16 +210,35 @@ def get_posts(
     filters: PostFilters,
     limit: int = DEFAULT_PAGE_SIZE,
     cursor: str | None = None,
+    order: PostOrder = PostOrder.NEWEST,
 ) -> PostPage:
-    """Posts of workspace `workspace` (a slug) matching `filters`, newest first.
+    """Posts of workspace `workspace` (a slug) matching `filters`, in `order`.
 
-    NotFoundError for an unknown workspace; InvalidInputError for a bad limit, window or
-    cursor.
+    NotFoundError for an unknown workspace; InvalidInputError for a bad limit, window,
+    priority or cursor.
     """
     workspace_id = get_workspace_id(session=session, slug=workspace)
     return get_post_page(
-        session=session, workspace_id=workspace_id, filters=filters, limit=limit, cursor=cursor
+        session=session,
+        workspace_id=workspace_id,
+        filters=filters,
+        limit=limit,
+        cursor=cursor,
+        order=order,
     )
+
+
+def get_post(*, session: Session, workspace: str, post_id: int) -> PostDetail:
+    """Post `post_id` of workspace `workspace` with the whole of its triage.
+
+    NotFoundError when the workspace is unknown or the post is not one of its own: an id
+    of another workspace reveals nothing.
+    """
+    workspace_id = get_workspace_id(session=session, slug=workspace)
+    row = session.execute(_post_query(workspace_id).where(Post.id == post_id)).first()
+    if row is None:
+        raise NotFoundError(f"no post {post_id} in workspace {workspace!r}")
+    return PostDetail(**post_out(row).model_dump(), triage_detail=triage_detail(row[3]))
 
 
 def do_receive_posts(
