@@ -1,11 +1,28 @@
-"""HTTP: list and create workspaces."""
+"""HTTP: list and create workspaces; read and set their triage (lanes and settings)."""
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from carelane.web.dependencies import SessionDep, utc_now
-from carelane.web.errors import ERROR_RESPONSES
-from carelane.workspaces.schemas import WorkspaceIn, WorkspaceList, WorkspaceOut
-from carelane.workspaces.service import do_create_workspace, get_workspace, get_workspaces
+from carelane.web.errors import ERROR_RESPONSES, ErrorResponse, error_response
+from carelane.workspaces.schemas import (
+    TriageSettingsOut,
+    WorkspaceIn,
+    WorkspaceList,
+    WorkspaceOut,
+)
+from carelane.workspaces.service import (
+    do_create_workspace,
+    do_set_lanes,
+    do_set_triage_settings,
+    get_triage_configuration,
+    get_workspace,
+    get_workspaces,
+)
+from carelane.workspaces.triage_settings import TriageSettings
+
+LANES_MEDIA_TYPES = ("text/yaml", "application/yaml", "application/x-yaml", "text/x-yaml")
+"""What a lanes file may be sent as, besides text/plain."""
 
 router = APIRouter(tags=["workspaces"], responses=ERROR_RESPONSES)
 
@@ -26,3 +43,56 @@ def create_workspace(body: WorkspaceIn, session: SessionDep) -> WorkspaceOut:
 def show_workspace(workspace: str, session: SessionDep) -> WorkspaceOut:
     """One workspace by slug."""
     return get_workspace(session=session, slug=workspace)
+
+
+@router.get("/workspaces/{workspace}/triage-settings", response_model=TriageSettingsOut)
+def show_triage_settings(workspace: str, session: SessionDep) -> TriageSettingsOut:
+    """The workspace's lanes file as saved (null: the shipped example lanes apply), its
+    triage settings, and the lanes in effect with their categories."""
+    return get_triage_configuration(session=session, slug=workspace)
+
+
+@router.put(
+    "/workspaces/{workspace}/lanes",
+    response_model=TriageSettingsOut,
+    responses={415: {"model": ErrorResponse, "description": "Not sent as YAML or text."}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                media_type: {"schema": {"type": "string"}}
+                for media_type in ("text/yaml", "text/plain")
+            },
+        }
+    },
+)
+async def set_lanes(workspace: str, request: Request, session: SessionDep) -> Response:
+    """Save the workspace's lanes file (YAML, as the body; `text/yaml` or `text/plain`);
+    triage uses it from the next batch of posts on.
+
+    A bad file is refused with 422 and every problem, each `field` naming its place as
+    `lanes.yaml:LINE:COL: field.path`.
+    """
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in (*LANES_MEDIA_TYPES, "text/plain"):
+        return error_response(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the lanes file as text/yaml or text/plain",
+            [],
+        )
+    body = await request.body()
+    configured = await run_in_threadpool(
+        lambda: do_set_lanes(session=session, slug=workspace, lanes_file=body, now=utc_now())
+    )
+    return Response(configured.model_dump_json(), media_type="application/json")
+
+
+@router.put("/workspaces/{workspace}/triage-settings", response_model=TriageSettingsOut)
+def set_triage_settings(
+    workspace: str, body: TriageSettings, session: SessionDep
+) -> TriageSettingsOut:
+    """Replace the workspace's triage settings: its own accounts (`brand_handles`), the
+    airline reasons as topics, and the priority weights (what is left out takes its
+    default); triage uses them from the next batch of posts on. 422 names each bad field."""
+    return do_set_triage_settings(session=session, slug=workspace, settings=body, now=utc_now())

@@ -1,9 +1,11 @@
-"""Workspaces on the wire."""
+"""Workspaces on the wire: the brand, and its triage settings."""
 
 from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from carelane.workspaces.triage_settings import TriageSettings
 
 WorkspaceSlug = Annotated[
     str,
@@ -38,3 +40,30 @@ class WorkspaceOut(BaseModel):
 
 class WorkspaceList(BaseModel):
     items: list[WorkspaceOut]
+
+
+class LaneSummary(BaseModel):
+    """A swim lane and the names of its categories."""
+
+    name: str
+    categories: list[str]
+
+
+class LanesSummary(BaseModel):
+    """The lanes triage uses for the workspace."""
+
+    shipped_example: bool = Field(
+        description="The workspace has no lanes of its own: the example lanes apply."
+    )
+    default_lane: str
+    lanes: list[LaneSummary]
+
+
+class TriageSettingsOut(BaseModel):
+    """A workspace's triage settings: its lanes file as saved (None: the shipped example
+    lanes), its other settings, and the lanes in effect."""
+
+    workspace: str
+    lanes_yaml: str | None
+    settings: TriageSettings
+    lanes: LanesSummary

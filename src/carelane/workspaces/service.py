@@ -1,7 +1,10 @@
-"""Creating workspaces and finding them by slug: the start of every scoped read."""
+"""Creating workspaces and finding them by slug (the start of every scoped read), and
+setting their triage: lanes and triage settings."""
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
+from importlib.resources import files
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,9 +15,21 @@ from carelane.domain.events import EventType
 from carelane.store.database import unit_of_work
 from carelane.store.events import EventRow, append_events
 from carelane.store.models import Workspace
-from carelane.workspaces.schemas import WorkspaceOut
+from carelane.triage.lane_config import LaneConfig, LaneConfigError
+from carelane.triage.lane_file import load_lane_config
+from carelane.triage.lanes import SHIPPED_CONFIGS, shipped_lane_config
+from carelane.workspaces.schemas import (
+    LanesSummary,
+    LaneSummary,
+    TriageSettingsOut,
+    WorkspaceOut,
+)
+from carelane.workspaces.triage_settings import TriageSettings, do_configure_triage
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+LANES_SOURCE = "lanes.yaml"
+"""What problems of a lanes file sent over HTTP name as their file."""
+MAX_LANES_BYTES = 1_000_000
 
 
 def do_create_workspace(*, session: Session, slug: str, name: str, now: datetime) -> WorkspaceOut:
@@ -66,3 +81,136 @@ def get_workspace_id(*, session: Session, slug: str) -> int:
     if workspace_id is None:
         raise NotFoundError(f"no workspace {slug!r}")
     return workspace_id
+
+
+def shipped_lanes_text(name: str) -> str:
+    """The text of a lanes file that ships with carelane (`example` or `airline`);
+    InvalidInputError for another name."""
+    if name not in SHIPPED_CONFIGS:
+        raise InvalidInputError(
+            [
+                FieldError(
+                    "lanes",
+                    f"no shipped lanes named {name!r}; there are " + ", ".join(SHIPPED_CONFIGS),
+                )
+            ]
+        )
+    return (files("carelane.triage") / f"lanes_{name}.yaml").read_text(encoding="utf-8")
+
+
+def _workspace_row(session: Session, slug: str) -> Workspace:
+    workspace = session.scalar(select(Workspace).where(Workspace.slug == slug))
+    if workspace is None:
+        raise NotFoundError(f"no workspace {slug!r}")
+    return workspace
+
+
+def _lanes_summary(config: LaneConfig, *, shipped_example: bool) -> LanesSummary:
+    return LanesSummary(
+        shipped_example=shipped_example,
+        default_lane=config.default_lane,
+        lanes=[
+            LaneSummary(name=lane.name, categories=[c.name for c in lane.categories])
+            for lane in config.lanes
+        ],
+    )
+
+
+def get_triage_configuration(*, session: Session, slug: str) -> TriageSettingsOut:
+    """Workspace `slug`'s lanes file as saved (None: the shipped example lanes apply), its
+    triage settings, and the lanes in effect; NotFoundError if there is no such workspace."""
+    workspace = _workspace_row(session, slug)
+    lanes_yaml = workspace.lanes_yaml
+    settings = TriageSettings.model_validate(workspace.triage_settings or {})
+    if lanes_yaml is None:
+        lanes = _lanes_summary(shipped_lane_config("example"), shipped_example=True)
+    else:
+        lanes = _lanes_summary(
+            load_lane_config(lanes_yaml, source=LANES_SOURCE), shipped_example=False
+        )
+    return TriageSettingsOut(workspace=slug, lanes_yaml=lanes_yaml, settings=settings, lanes=lanes)
+
+
+def lanes_file_problems(error: LaneConfigError) -> InvalidInputError:
+    """A lanes file's problems as invalid input: each field `lanes.yaml:LINE:COL: path`."""
+    return InvalidInputError(
+        [
+            FieldError(f"{LANES_SOURCE}:{p.line}:{p.column}: {p.field}", p.message)
+            for p in error.problems
+        ]
+    )
+
+
+def _lanes_text(lanes_file: bytes) -> str:
+    if len(lanes_file) > MAX_LANES_BYTES:
+        raise InvalidInputError(
+            [FieldError(LANES_SOURCE, f"is larger than {MAX_LANES_BYTES:,} bytes")]
+        )
+    try:
+        return lanes_file.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = lanes_file[: error.start].count(b"\n") + 1
+        column = error.start - (lanes_file.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InvalidInputError(
+            [FieldError(f"{LANES_SOURCE}:{line}:{column}: file", "is not valid UTF-8")]
+        ) from None
+
+
+def do_set_lanes(
+    *, session: Session, slug: str, lanes_file: bytes, now: datetime
+) -> TriageSettingsOut:
+    """Make a lanes file (YAML, UTF-8) workspace `slug`'s lanes, from the next batch of
+    posts on, and log `workspace.triage_configured`.
+
+    InvalidInputError names every problem of a bad file, each field as
+    `lanes.yaml:LINE:COL: field.path`; NotFoundError for an unknown workspace.
+    """
+    text = _lanes_text(lanes_file)
+    try:
+        load_lane_config(text, source=LANES_SOURCE)
+    except LaneConfigError as error:
+        raise lanes_file_problems(error) from None
+    do_configure_triage(session=session, slug=slug, now=now, lanes_yaml=text)
+    return get_triage_configuration(session=session, slug=slug)
+
+
+def do_set_triage_settings(
+    *, session: Session, slug: str, settings: TriageSettings, now: datetime
+) -> TriageSettingsOut:
+    """Replace workspace `slug`'s triage settings (brand handles, reason topics, priority
+    weights), from the next batch of posts on; NotFoundError for an unknown workspace."""
+    do_configure_triage(session=session, slug=slug, now=now, settings=settings)
+    return get_triage_configuration(session=session, slug=slug)
+
+
+def do_configure_workspace_triage(
+    *,
+    session: Session,
+    slug: str,
+    now: datetime,
+    lanes_yaml: str | None = None,
+    reason_topics: bool | None = None,
+    brand_handles: Sequence[str] | None = None,
+) -> TriageSettingsOut:
+    """Change what is given of workspace `slug`'s triage (lanes, reason topics, brand
+    handles) and keep the rest. InvalidInputError for a bad lanes file or handle."""
+    current = get_triage_configuration(session=session, slug=slug).settings
+    changes: dict[str, object] = {}
+    if reason_topics is not None:
+        changes["reason_topics"] = reason_topics
+    if brand_handles is not None:
+        handles = tuple(h.strip().removeprefix("@") for h in brand_handles)
+        if not all(handles):
+            raise InvalidInputError([FieldError("brand_handles", "must not be empty")])
+        changes["brand_handles"] = handles
+    settings = current.model_copy(update=changes) if changes else None
+    if lanes_yaml is not None:
+        try:
+            load_lane_config(lanes_yaml, source=LANES_SOURCE)
+        except LaneConfigError as error:
+            raise lanes_file_problems(error) from None
+    if lanes_yaml is not None or settings is not None:
+        do_configure_triage(
+            session=session, slug=slug, now=now, lanes_yaml=lanes_yaml, settings=settings
+        )
+    return get_triage_configuration(session=session, slug=slug)
