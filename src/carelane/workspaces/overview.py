@@ -1,6 +1,7 @@
 """What has been loaded into each workspace: the landing page's figures."""
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -9,7 +10,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from carelane.channels.schemas import ChannelOut
 from carelane.channels.service import get_channel_counts
 from carelane.domain.conversations import ConversationStatus
-from carelane.store.models import Author, Customer, Post
+from carelane.store.models import Author, Customer, Post, PostTriage
 from carelane.workspaces.schemas import WorkspaceOut
 from carelane.workspaces.service import get_workspaces
 
@@ -26,6 +27,9 @@ class WorkspaceOverview:
     customers: int
     first_post_at: datetime | None
     last_post_at: datetime | None
+    actionable: int = 0
+    top_intents: list[tuple[str, int]] = field(default_factory=list)
+    top_lanes: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def conversation_total(self) -> int:
@@ -37,11 +41,44 @@ def _counts_by_workspace(session: Session, column: InstrumentedAttribute[int]) -
     return {row[0]: row[1] for row in rows}
 
 
+TOP = 3
+"""How many intents and lanes the overview names per workspace."""
+
+
+def _top_by_workspace(
+    session: Session, column: InstrumentedAttribute[str]
+) -> dict[int, list[tuple[str, int]]]:
+    """Per workspace, the values of a triage column most of its posts have, with counts."""
+    rows = session.execute(
+        select(PostTriage.workspace_id, column, func.count()).group_by(
+            PostTriage.workspace_id, column
+        )
+    )
+    counts: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for workspace_id, value, count in rows:
+        counts[workspace_id].append((value, count))
+    return {
+        workspace_id: sorted(values, key=lambda v: (-v[1], v[0]))[:TOP]
+        for workspace_id, values in counts.items()
+    }
+
+
 def get_overview(*, session: Session) -> list[WorkspaceOverview]:
     """Every workspace with its channels (and their counts), its totals of posts,
-    conversations by status, authors and customers, and the time range of its posts."""
+    conversations by status, authors and customers, the time range of its posts, and
+    its posts' triage: how many are actionable, and the commonest intents and lanes."""
     authors = _counts_by_workspace(session, Author.workspace_id)
     customers = _counts_by_workspace(session, Customer.workspace_id)
+    actionable = {
+        row[0]: row[1]
+        for row in session.execute(
+            select(PostTriage.workspace_id, func.count())
+            .where(PostTriage.actionable.is_(True))
+            .group_by(PostTriage.workspace_id)
+        )
+    }
+    intents = _top_by_workspace(session, PostTriage.intent)
+    lanes = _top_by_workspace(session, PostTriage.lane)
     overview = []
     for workspace in get_workspaces(session=session):
         channels = get_channel_counts(session=session, workspace_id=workspace.id)
@@ -64,6 +101,9 @@ def get_overview(*, session: Session) -> list[WorkspaceOverview]:
                 customers=customers.get(workspace.id, 0),
                 first_post_at=first,
                 last_post_at=last,
+                actionable=actionable.get(workspace.id, 0),
+                top_intents=intents.get(workspace.id, []),
+                top_lanes=lanes.get(workspace.id, []),
             )
         )
     return overview
