@@ -16,6 +16,7 @@ class ChannelOut(BaseModel):
     kind: ChannelKind
     created_at: datetime
     posts: int
+    actionable_posts: int = Field(description="Posts triage found actionable.")
     conversations: dict[str, int] = Field(
         description="Conversations on the channel by status (every status, zeros included)."
     )

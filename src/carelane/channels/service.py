@@ -1,30 +1,31 @@
 """Reading a workspace's channels with their post and conversation counts."""
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from carelane.channels.schemas import ChannelOut
 from carelane.domain.channels import ChannelKind, Network
 from carelane.domain.conversations import ConversationStatus
-from carelane.store.models import Channel, Conversation, Post
+from carelane.store.models import Channel, Conversation, Post, PostTriage
 from carelane.workspaces.service import get_workspace_id
 
 
 def get_channel_counts(*, session: Session, workspace_id: int) -> list[ChannelOut]:
     """Every channel of workspace `workspace_id` by network and account, with its number
-    of posts and of conversations in each status."""
+    of posts (and of those triage found actionable) and of conversations in each status."""
     channels = session.scalars(
         select(Channel)
         .where(Channel.workspace_id == workspace_id)
         .order_by(Channel.network, Channel.account)
     ).all()
-    posts = dict(
-        session.execute(
-            select(Post.channel_id, func.count())
-            .where(Post.workspace_id == workspace_id)
-            .group_by(Post.channel_id)
-        ).all()
-    )
+    actionable = func.coalesce(func.sum(case((PostTriage.actionable.is_(True), 1), else_=0)), 0)
+    post_counts = session.execute(
+        select(Post.channel_id, func.count(), actionable)
+        .outerjoin(PostTriage, PostTriage.post_id == Post.id)
+        .where(Post.workspace_id == workspace_id)
+        .group_by(Post.channel_id)
+    ).all()
+    posts = {channel_id: (count, acting) for channel_id, count, acting in post_counts}
     conversations: dict[int, dict[str, int]] = {
         channel.id: {status.value: 0 for status in ConversationStatus} for channel in channels
     }
@@ -42,7 +43,8 @@ def get_channel_counts(*, session: Session, workspace_id: int) -> list[ChannelOu
             account=channel.account,
             kind=ChannelKind(channel.kind),
             created_at=channel.created_at,
-            posts=posts.get(channel.id, 0),
+            posts=posts.get(channel.id, (0, 0))[0],
+            actionable_posts=posts.get(channel.id, (0, 0))[1],
             conversations=conversations[channel.id],
         )
         for channel in channels

@@ -299,3 +299,17 @@ def test_landing_page_shows_actionable_posts_and_top_intents_and_lanes(
     assert "<dt>Top intents</dt>" in section
     assert "Customer Service (" in section
     assert "actionable=true&amp;sort=priority" in section
+
+
+def test_channels_count_their_actionable_posts(
+    client: TestClient, united: list[dict[str, Any]], fetch: Fetch
+) -> None:
+    posts = fetch("posts", limit=500)
+
+    channels = client.get(f"{URL}/channels").json()["items"]
+
+    for channel in channels:
+        on_it = [p for p in posts if p["channel"]["id"] == channel["id"]]
+        assert channel["posts"] == len(on_it)
+        assert channel["actionable_posts"] == sum(p["triage"]["actionable"] for p in on_it)
+    assert 0 < sum(c["actionable_posts"] for c in channels) < len(posts)
