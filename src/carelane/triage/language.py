@@ -83,6 +83,17 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
 }
 
 
+# Each function word's languages, in `_FUNCTION_WORDS` order: one lookup per word of a post.
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _code, _vocabulary in _FUNCTION_WORDS.items():
+    for _word in _vocabulary:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _code)
+# Any letter of the scripts above: a text without one is in Latin script (or none).
+_SCRIPT_CHAR = re.compile(
+    "[" + "".join(f"\\u{first:04x}-\\u{last:04x}" for first, last, _ in _SCRIPTS) + "]"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class LanguageGuess:
     """A language code (ISO 639-1, or "und") and how sure the guess is, 0 to 1."""
@@ -100,10 +111,10 @@ def detect_language(text: str) -> LanguageGuess:
     words = [w.lower() for w in _WORD.findall(clean)]
     if not words:
         return LanguageGuess(UNDETERMINED, 0.0)
-    scores = {
-        code: sum(1 for w in words if w in vocabulary)
-        for code, vocabulary in _FUNCTION_WORDS.items()
-    }
+    scores = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for word in words:
+        for code in _LANGUAGES_OF.get(word, ()):
+            scores[code] += 1
     best = max(scores, key=lambda code: scores[code])
     hits = scores[best]
     if hits == 0:
@@ -116,6 +127,8 @@ def detect_language(text: str) -> LanguageGuess:
 
 
 def _script_language(text: str) -> LanguageGuess | None:
+    if text.isascii() or not _SCRIPT_CHAR.search(text):
+        return None  # no letter of another script: counted below, none would be found
     counts: dict[str, int] = {}
     letters = 0
     for char in text:
