@@ -32,7 +32,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from carelane.triage.postal_addresses import find_addresses, redact_address
-from carelane.triage.reference_codes import beside_emails, find_codes, follows_case_reference
+from carelane.triage.reference_codes import (
+    CUE_FIRST_WORDS,
+    beside_emails,
+    find_codes,
+    follows_case_reference,
+)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -140,6 +145,21 @@ _PHRASES = {
     PersonalDataKind.BOOKING: ("a booking reference", "booking references"),
 }
 
+# What a post must have for any kind above to be found in it, and nothing more precise:
+# a mask; an email's "@domain."; a run of digits and separators as long as the shortest
+# phone number; a house number before a capitalised word or a postcode's halves; six
+# capitals or digits in a row (record locators, e-tickets, bag tags and files); "RR"
+# (a Rapid Rewards number). Otherwise only a cue word ("confirmation", "username") can
+# announce a value. Most posts have none, and cost one search.
+_MAY_EXPOSE = re.compile(
+    r"__|RR|[A-Z0-9]{6}|@[A-Za-z0-9][A-Za-z0-9\-]*\.[A-Za-z]|[+(0-9][0-9 ().\-]{5,20}[0-9]"
+    r"|[0-9][A-Z]?[ \t]+[A-Z0-9]|[0-9][A-Z0-9]? [0-9]"
+)
+_ASCII_WORDS = re.compile(r"[a-z]+")
+# The cue words, but for the letters of "i.d." and "e-ticket": their other word ("ticket")
+# or the dotted form is looked for instead, so that every "I" does not count as a cue.
+_CUE_WORDS = CUE_FIRST_WORDS - {"i", "d", "e"}
+
 _Candidate = tuple[int, int, int, PersonalDataKind]  # priority, start, end, kind
 _NOTHING = PersonalDataFinding((), take_offline=False, reason="No personal data found.")
 
@@ -150,6 +170,8 @@ def find_personal_data(text: str, *, public: bool = True) -> PersonalDataFinding
     Spans are sorted and never overlap. `take_offline` is true when the post is public and
     exposes anything; `reason` says what, in a sentence an agent can read.
     """
+    if not _may_expose(text):
+        return _NOTHING
     candidates: list[_Candidate] = []
     emails: list[tuple[int, int]] = []
     if "__" in text:
@@ -181,6 +203,14 @@ def find_personal_data(text: str, *, public: bool = True) -> PersonalDataFinding
         for start, end, kind in _without_overlaps(candidates)
     )
     return PersonalDataFinding(spans, public and bool(spans), _reason(spans, public=public))
+
+
+def _may_expose(text: str) -> bool:
+    """Whether `text` has anything personal data could be found from (see `_MAY_EXPOSE`)."""
+    if _MAY_EXPOSE.search(text) is not None:
+        return True
+    lower = text.lower()
+    return "i.d" in lower or not _CUE_WORDS.isdisjoint(_ASCII_WORDS.findall(lower))
 
 
 def _emails(text: str) -> list[tuple[int, int]]:

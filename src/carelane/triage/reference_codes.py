@@ -63,7 +63,7 @@ _CUES = re.compile(rf"(?<![a-z#])(?:{_CUE_WORDS})(?![a-z]){_FILLER}")
 _CUES_ANY_CASE = re.compile(_CUES.pattern, re.IGNORECASE)
 # Every cue above has one of these words (letters only, lower case); a post with none of
 # them has no cue, and the cue expression does not run.
-_CUE_FIRST_WORDS = _words(
+CUE_FIRST_WORDS = _words(
     """bag baggage tag claim file confirmation conf confirm record locator pnr booking
     reservation reservations reserv res itinerary trip ticket eticket e order invoice
     localizador rechnungsnummer bestellnummer buchungsnummer mero numero member
@@ -177,7 +177,7 @@ def beside_emails(text: str, emails: list[tuple[int, int]]) -> Iterator[Found]:
 
 def _cued(text: str, lower: str, words: frozenset[str]) -> Iterator[Found]:
     shouted = _Shouted(text)
-    if words.isdisjoint(_CUE_FIRST_WORDS):
+    if words.isdisjoint(CUE_FIRST_WORDS):
         cues = []
     elif len(lower) != len(text):
         cues = list(_CUES_ANY_CASE.finditer(text))
