@@ -84,38 +84,6 @@ def _mixed(hashes: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return hashes ^ (hashes >> _SHIFT)
 
 
-def _word_features(text: str) -> NDArray[np.uint64]:
-    """Hashes of the words and of each pair of neighbouring words."""
-    words = _WORD.findall(text)
-    unigrams = np.fromiter(
-        (zlib.crc32(word.encode("utf-8", "surrogatepass")) for word in words),
-        dtype=np.uint64,
-        count=len(words),
-    )
-    bigrams = unigrams[:-1] * _MULTIPLIER + unigrams[1:] + _PAIR
-    return np.concatenate((unigrams, bigrams))
-
-
-def _char_features(text: str) -> NDArray[np.uint64]:
-    """Hashes of the character 3-, 4- and 5-grams, the text padded with a space."""
-    codes = np.frombuffer(f" {text} ".encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    codes = codes.astype(np.uint64)
-    smallest, largest = CHAR_GRAMS[0], CHAR_GRAMS[-1]
-    if len(codes) < smallest:
-        return np.zeros(0, dtype=np.uint64)
-    hashes = codes[: len(codes) - smallest + 1].copy()
-    for offset in range(1, smallest):
-        hashes = hashes * _MULTIPLIER + codes[offset : offset + len(hashes)]
-    grams = [hashes]
-    for size in range(smallest + 1, largest + 1):
-        count = len(codes) - size + 1
-        if count <= 0:
-            break
-        hashes = hashes[:count] * _MULTIPLIER + codes[size - 1 : size - 1 + count]
-        grams.append(hashes)
-    return np.concatenate(grams)
-
-
 def _clean(text: str) -> str:
     """The folded text without mentions, links, `#` and function words."""
     words = _SPACES.sub(" ", _NOISE.sub(" ", fold(text))).split()
@@ -133,36 +101,17 @@ def embed(texts: Sequence[str]) -> NDArray[np.float32]:
     return rows
 
 
-def _own_direction(cleaned: str) -> NDArray[np.uint64]:
-    """`_OWN_DIRECTION_SPREAD` features, before mixing, that belong to this text alone."""
-    seed = zlib.crc32(cleaned.encode("utf-8", "surrogatepass"))
-    return _SPREAD + np.uint64(seed << 20 | 1 << 60)
-
-
 def _embed_chunk(texts: Sequence[str]) -> NDArray[np.float64]:
-    features: list[NDArray[np.uint64]] = []
-    offsets: list[NDArray[np.uint64]] = []
-    weights: list[NDArray[np.float64]] = []
-    for row, text in enumerate(texts):
-        cleaned = _clean(text)
-        if not cleaned:
-            continue
-        words, chars, own = (
-            _word_features(cleaned),
-            _char_features(cleaned),
-            _own_direction(cleaned),
-        )
-        features += (words, own, chars, own)
-        sizes = (len(words) + _OWN_DIRECTION_SPREAD, len(chars) + _OWN_DIRECTION_SPREAD)
-        offsets.append(np.repeat(_HALF_STARTS + np.uint64(row * DIMENSIONS), sizes))
-        spread = _OWN_DIRECTION_SPREAD
-        weights.append(np.repeat(_WEIGHTS, (len(words), spread, len(chars), spread)))
+    """The rows of a chunk of texts, every text's features hashed in one pass of arrays.
+
+    Each text's features are summed in the same order as one text alone would sum them
+    (its words and word pairs, its own direction, its 3-, 4- and 5-grams, its own direction
+    again), so a text's row does not depend on the texts beside it."""
+    cleaned = [_clean(text) for text in texts]
+    rows = [row for row, text in enumerate(cleaned) if text]
     counts = np.zeros((len(texts), 2, HALF))
-    if features:
-        mixed = _mixed(np.concatenate(features))
-        buckets = ((mixed & _BUCKET_MASK) + np.concatenate(offsets)).astype(np.intp)
-        signs = 1.0 - 2.0 * (mixed >> _SIGN_BIT).astype(np.float64)  # the bit the mask leaves
-        weighted = signs * np.concatenate(weights)
+    if rows:
+        buckets, weighted = _bucketed([cleaned[row] for row in rows], np.asarray(rows))
         summed = np.bincount(buckets, weighted, len(texts) * DIMENSIONS)
         counts = np.asarray(summed, dtype=np.float64).reshape(counts.shape)
     # Each half to unit length, then the row: a text with both halves has halves of 1/√2.
@@ -171,3 +120,88 @@ def _embed_chunk(texts: Sequence[str]) -> NDArray[np.float64]:
     scale = np.divide(1.0, norms * np.sqrt(filled), out=np.zeros_like(norms), where=norms > 0.0)
     unit: NDArray[np.float64] = (counts * scale[:, :, None]).reshape(len(texts), DIMENSIONS)
     return unit
+
+
+_CRC_CACHE: dict[str, int] = {}
+_CRC_CACHE_SIZE = 200_000
+"""Words already hashed: most words of a chunk are common ones."""
+
+
+def _word_hashes(words: list[str]) -> NDArray[np.uint64]:
+    """The CRC-32 of each word, as `_word_features` hashes them."""
+    missing = set(words).difference(_CRC_CACHE)
+    if len(_CRC_CACHE) + len(missing) > _CRC_CACHE_SIZE:
+        _CRC_CACHE.clear()
+        missing = set(words)
+    for word in missing:
+        _CRC_CACHE[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
+    return np.fromiter(map(_CRC_CACHE.__getitem__, words), dtype=np.uint64, count=len(words))
+
+
+# The parts of a text's features, in the order they are summed.
+_WORDS_PART, _OWN_WORDS_PART, _CHARS_PART, _OWN_CHARS_PART = 0, 1, 2, 3
+
+
+def _bucketed(
+    texts: Sequence[str], rows: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """(flat bucket in the chunk's rows, signed weight) of every feature of the (non-empty,
+    cleaned) texts, text by text in `_embed_chunk`'s order; `rows[k]` is text k's row."""
+    count = len(texts)
+    # Words and the pairs of neighbouring words, over all the texts at once.
+    words = [_WORD.findall(text) for text in texts]
+    word_counts = np.fromiter((len(w) for w in words), dtype=np.intp, count=count)
+    unigrams = _word_hashes([word for text_words in words for word in text_words])
+    word_doc = np.repeat(np.arange(count, dtype=np.intp), word_counts)
+    paired = word_doc[:-1] == word_doc[1:]
+    bigrams = (unigrams[:-1] * _MULTIPLIER + unigrams[1:] + _PAIR)[paired]
+    bigram_doc = word_doc[:-1][paired]
+    # Character n-grams of each text padded with a space, none across two texts.
+    padded = [f" {text} " for text in texts]
+    lengths = np.fromiter((len(t) for t in padded), dtype=np.intp, count=count)
+    codes = np.frombuffer("".join(padded).encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(
+        np.uint64
+    )
+    char_doc = np.repeat(np.arange(count, dtype=np.intp), lengths)
+    char_parts: list[NDArray[np.uint64]] = []
+    char_docs: list[NDArray[np.intp]] = []
+    char_sizes: list[NDArray[np.intp]] = []
+    smallest = CHAR_GRAMS[0]
+    hashes = codes[: max(0, len(codes) - smallest + 1)].copy()
+    for offset in range(1, smallest):
+        hashes = hashes * _MULTIPLIER + codes[offset : offset + len(hashes)]
+    for size in CHAR_GRAMS:
+        if size > smallest:
+            hashes = hashes[: len(codes) - size + 1] * _MULTIPLIER + codes[size - 1 :]
+        inside = char_doc[: len(hashes)] == char_doc[size - 1 :]
+        char_parts.append(hashes[inside])
+        char_docs.append(char_doc[: len(hashes)][inside])
+        char_sizes.append(np.full(int(inside.sum()), size, dtype=np.intp))
+    # Each text's own direction, once per half.
+    seeds = np.fromiter(
+        (zlib.crc32(text.encode("utf-8", "surrogatepass")) for text in texts),
+        dtype=np.uint64,
+        count=count,
+    )
+    own = ((seeds << np.uint64(20) | np.uint64(1 << 60))[:, None] + _SPREAD).ravel()
+    own_doc = np.repeat(np.arange(count, dtype=np.intp), _OWN_DIRECTION_SPREAD)
+
+    features = np.concatenate((unigrams, bigrams, own, *char_parts, own))
+    doc = np.concatenate((word_doc, bigram_doc, own_doc, *char_docs, own_doc))
+    part = np.concatenate(
+        (
+            np.full(len(unigrams) + len(bigrams), _WORDS_PART, dtype=np.intp),
+            np.full(len(own), _OWN_WORDS_PART, dtype=np.intp),
+            np.full(sum(len(c) for c in char_parts), _CHARS_PART, dtype=np.intp),
+            np.full(len(own), _OWN_CHARS_PART, dtype=np.intp),
+        )
+    )
+    # Within a text and part, features keep their order: unigrams before bigrams, and
+    # n-grams by size, then by start, as `_word_features` and `_char_features` give them.
+    order = np.argsort(doc * 4 + part, kind="stable")
+    features, doc, part = features[order], doc[order], part[order]
+    mixed = _mixed(features)
+    half = np.where(part >= _CHARS_PART, HALF, 0)
+    buckets = (mixed & _BUCKET_MASK).astype(np.intp) + half + rows[doc] * DIMENSIONS
+    signs = 1.0 - 2.0 * (mixed >> _SIGN_BIT).astype(np.float64)  # the bit the mask leaves
+    return buckets, signs * _WEIGHTS[part]
