@@ -235,8 +235,9 @@ def _own_channel(post: PostToTriage) -> frozenset[str]:
 def _lane_vectors(
     posts: Sequence[PostToTriage], settings: Sequence[WorkspaceTriage]
 ) -> dict[int, NDArray[np.float32]]:
-    """Each post's text embedded for its lanes' example posts, a batch at a time per lanes
-    (embedding one by one costs several times more); none for lanes without examples."""
+    """Each post's similarity to its lanes' example posts, embedded and compared a batch at
+    a time per lanes (one by one costs several times more); none for lanes without
+    examples."""
     groups: dict[int, list[int]] = {}
     lanes_of: dict[int, CompiledLanes] = {}
     for i, ws in enumerate(settings):
@@ -245,7 +246,8 @@ def _lane_vectors(
             lanes_of[id(ws.lanes)] = ws.lanes
     vectors: dict[int, NDArray[np.float32]] = {}
     for key, members in groups.items():
-        rows = lanes_of[key].embed([posts[i].text for i in members])
+        lanes = lanes_of[key]
+        rows = lanes.similarities_of_batch(lanes.embed([posts[i].text for i in members]))
         vectors.update(zip(members, rows, strict=True))
     return vectors
 
@@ -255,7 +257,7 @@ def _lane(
     workspace: WorkspaceTriage,
     intent: Intent,
     sentiment: Sentiment,
-    vector: NDArray[np.float32] | None,
+    similarities: NDArray[np.float32] | None,
 ) -> tuple[str, tuple[CategoryMatch, ...], str]:
     if workspace.lanes is None:
         lane = workspace.default_lane
@@ -272,6 +274,6 @@ def _lane(
             intent=intent.value,
             sentiment=sentiment.value,
         ),
-        vector=vector,
+        similarities=similarities,
     )
     return decision.lane, decision.categories, decision.why

@@ -171,6 +171,11 @@ class CompiledLanes:
         similarities: NDArray[np.float32] = self.example_rows @ vector
         return similarities
 
+    def similarities_of_batch(self, vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Each row of precomputed vectors' similarity to every example, one row per vector."""
+        similarities: NDArray[np.float32] = vectors @ self.example_rows.T
+        return similarities
+
     def nearest(self, similarities: NDArray[np.float32]) -> list[float]:
         """Each example category's similarity to its nearest example, by slot."""
         if not len(self._starts):
@@ -312,17 +317,22 @@ def _rules_reasons(entry: _Entry, post: _Post) -> tuple[str, ...] | None:
 
 
 def decide_lane(
-    lanes: CompiledLanes, facts: PostFacts, *, vector: NDArray[np.float32] | None = None
+    lanes: CompiledLanes,
+    facts: PostFacts,
+    *,
+    vector: NDArray[np.float32] | None = None,
+    similarities: NDArray[np.float32] | None = None,
 ) -> LaneDecision:
     """The lane, categories and reasons for one post.
 
-    `vector` is the post's text embedded with the lanes' embedder, for callers that embed
-    posts in batches; without it the text is embedded only if some category needs its
-    examples compared."""
+    `vector` is the post's text embedded with the lanes' embedder, and `similarities` its
+    similarity to every example (`CompiledLanes.similarities_of_batch`), for callers that
+    embed posts in batches; without either the text is embedded only if some category
+    needs its examples compared."""
     post = _Post(
         facts, PostTerms.of(facts.text), _handle(facts.author_handle), _handle(facts.channel_handle)
     )
-    similarities: NDArray[np.float32] | None = None
+    found: NDArray[np.float32] | None = None
     nearest: list[float] = []
     ranked: list[tuple[int, float, int, CategoryMatch]] = []
     for order, entry in enumerate(lanes.entries):
@@ -335,19 +345,20 @@ def decide_lane(
             or (category.combine is Combine.ALL and rule_reasons is not None)
         )
         if compare:
-            if similarities is None:
-                similarities = (
-                    lanes.similarities(facts.text)
-                    if vector is None
-                    else lanes.similarities_of(vector)
-                )
-                nearest = lanes.nearest(similarities)
+            if found is None:
+                if similarities is not None:
+                    found = similarities
+                elif vector is not None:
+                    found = lanes.similarities_of(vector)
+                else:
+                    found = lanes.similarities(facts.text)
+                nearest = lanes.nearest(found)
             similarity = nearest[entry.slot]
             if not similarity >= category.similarity:
                 reasons = None
             else:
                 stop = entry.start + len(category.examples)
-                closest = int(np.argmax(similarities[entry.start : stop])) + 1
+                closest = int(np.argmax(found[entry.start : stop])) + 1
                 alike = f"similar to example {closest} ({similarity:.2f})"
                 if rule_reasons is None:
                     reasons, score = (alike,), similarity
