@@ -1,18 +1,31 @@
 """`carelane migrate`, `workspaces`, `serve` and `demo`."""
 
 from datetime import UTC, datetime
-from typing import Annotated
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from carelane.cli.ingest import run_replay
-from carelane.cli.terminal import one_line_errors, open_database, out, safe_url, settings_of
+from carelane.cli.terminal import (
+    USAGE_ERROR,
+    fail,
+    one_line_errors,
+    open_database,
+    out,
+    safe_url,
+    settings_of,
+)
 from carelane.config import Settings
 from carelane.domain.errors import DomainError
 from carelane.ingest.runs import ALL_SOURCES
 from carelane.store.database import create_database_engine
 from carelane.store.migrate import upgrade_database
+
+if TYPE_CHECKING:
+    from carelane.workspaces.schemas import TriageSettingsOut
 
 Host = Annotated[str | None, typer.Option(help="Address to listen on [default: 127.0.0.1]")]
 Port = Annotated[int | None, typer.Option(min=1, max=65535, help="Port [default: 8000]")]
@@ -75,6 +88,117 @@ def workspaces_list(ctx: typer.Context) -> None:
         out().print(table if workspaces else "No workspaces yet.")
 
 
+class ShippedLanes(StrEnum):
+    """The lanes files that ship with carelane."""
+
+    EXAMPLE = "example"
+    AIRLINE = "airline"
+
+
+def _lanes_file_text(path: Path) -> str:
+    """A lanes file's text; exit 2 if it cannot be read, 1 with each problem printed as
+    FILE:LINE:COL: field: message if it is not a valid lanes file."""
+    from carelane.triage.lane_config import LaneConfigError
+    from carelane.triage.lane_file import load_lane_config
+
+    if not path.is_file():
+        fail(f"no such file: {path}", USAGE_ERROR)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        fail(f"{path}: {error.strerror or error}", USAGE_ERROR)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        fail(f"{path}:{line}:{column}: file: is not valid UTF-8")
+    try:
+        load_lane_config(text, source=str(path))
+    except LaneConfigError as error:
+        console = out()
+        for problem in error.problems:
+            console.print(str(problem))
+        raise typer.Exit(1) from None
+    return text
+
+
+def _print_triage_configuration(configured: "TriageSettingsOut") -> None:
+    console = out()
+    settings = configured.settings
+    source = "the shipped example lanes" if configured.lanes_yaml is None else "its own lanes"
+    console.print(f"Workspace {configured.workspace} triages with {source}:")
+    for lane in configured.lanes.lanes:
+        default = " (default)" if lane.name == configured.lanes.default_lane else ""
+        categories = ", ".join(lane.categories) or "no categories"
+        console.print(f"  {lane.name}{default}: {categories}")
+    handles = ", ".join(f"@{h}" for h in settings.brand_handles) or "none"
+    console.print(f"Brand handles: {handles}")
+    console.print(f"Airline reasons as topics: {'on' if settings.reason_topics else 'off'}")
+
+
+def workspaces_configure(
+    ctx: typer.Context,
+    slug: Annotated[str, typer.Argument(help="The workspace, e.g. `united`.")],
+    *,
+    lanes: Annotated[
+        Path | None, typer.Option("--lanes", help="A lanes file (YAML) to triage with.")
+    ] = None,
+    lanes_shipped: Annotated[
+        ShippedLanes | None,
+        typer.Option("--lanes-shipped", help="Lanes that ship with carelane instead of a file."),
+    ] = None,
+    reason_topics: Annotated[
+        bool | None,
+        typer.Option(
+            "--reason-topics/--no-reason-topics",
+            help="Airline reasons as topics of complaints [default: unchanged]",
+        ),
+    ] = None,
+    brand_handles: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--brand-handle",
+            help="The brand's own account (repeat for each); replaces the ones set.",
+        ),
+    ] = None,
+) -> None:
+    """Set a workspace's swim lanes and triage settings; what is not given stays.
+
+    Without options, show them. Triage uses them from the next batch of posts on.
+    """
+    from carelane.workspaces.service import (
+        do_configure_workspace_triage,
+        get_triage_configuration,
+        shipped_lanes_text,
+    )
+
+    settings = settings_of(ctx)
+    if lanes is not None and lanes_shipped is not None:
+        fail("give --lanes or --lanes-shipped, not both", USAGE_ERROR)
+    lanes_yaml = _lanes_file_text(lanes) if lanes is not None else None
+    with one_line_errors(settings):
+        if lanes_shipped is not None:
+            lanes_yaml = shipped_lanes_text(lanes_shipped.value)
+        engine, sessions = open_database(settings)
+        try:
+            with sessions() as session:
+                if lanes_yaml is None and reason_topics is None and brand_handles is None:
+                    configured = get_triage_configuration(session=session, slug=slug)
+                else:
+                    configured = do_configure_workspace_triage(
+                        session=session,
+                        slug=slug,
+                        now=datetime.now(UTC),
+                        lanes_yaml=lanes_yaml,
+                        reason_topics=reason_topics,
+                        brand_handles=brand_handles,
+                    )
+        finally:
+            engine.dispose()
+        _print_triage_configuration(configured)
+
+
 def serve_app(settings: Settings, host: str | None, port: int | None) -> None:
     """Run the web app on `host`:`port` until interrupted."""
     import uvicorn
@@ -120,6 +244,47 @@ def _print_loaded(settings: Settings) -> None:
     console.print(table)
 
 
+def configure_airline_workspaces(settings: Settings) -> list[str]:
+    """Make sure each airline of the airline tweets has its workspace, and give those that
+    have no lanes of their own the shipped airline lanes, the airline reasons as topics
+    and the airline's account as brand handle; the slugs configured now."""
+    from carelane.ingest.readers.airline import AIRLINE_HANDLES
+    from carelane.ingest.readers.twitter import workspace_slug
+    from carelane.workspaces.service import (
+        do_configure_workspace_triage,
+        do_create_workspace,
+        get_triage_configuration,
+        get_workspaces,
+        shipped_lanes_text,
+    )
+
+    airline_lanes = shipped_lanes_text(ShippedLanes.AIRLINE.value)
+    handles = {workspace_slug(handle): handle for handle in AIRLINE_HANDLES.values()}
+    configured = []
+    engine, sessions = open_database(settings)
+    try:
+        with sessions() as session:
+            existing = {workspace.slug for workspace in get_workspaces(session=session)}
+            for slug, handle in sorted(handles.items()):
+                now = datetime.now(UTC)
+                if slug not in existing:
+                    do_create_workspace(session=session, slug=slug, name=handle, now=now)
+                elif get_triage_configuration(session=session, slug=slug).lanes_yaml is not None:
+                    continue  # an admin's lanes stay
+                do_configure_workspace_triage(
+                    session=session,
+                    slug=slug,
+                    now=now,
+                    lanes_yaml=airline_lanes,
+                    reason_topics=True,
+                    brand_handles=[handle],
+                )
+                configured.append(slug)
+    finally:
+        engine.dispose()
+    return configured
+
+
 def demo(
     ctx: typer.Context,
     host: Host = None,
@@ -135,6 +300,9 @@ def demo(
     settings = settings_of(ctx)
     with one_line_errors(settings):
         migrate_database(settings)
+        configured = configure_airline_workspaces(settings)
+        if configured:
+            out().print(f"Airline lanes and reason topics set for {', '.join(configured)}.")
         run_replay(settings=settings, source=ALL_SOURCES, speed=None)
         _print_loaded(settings)
         address = f"http://{host or settings.host}:{port or settings.port}"
