@@ -84,6 +84,38 @@ def _mixed(hashes: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return hashes ^ (hashes >> _SHIFT)
 
 
+def _word_features(text: str) -> NDArray[np.uint64]:
+    """Hashes of the words and of each pair of neighbouring words."""
+    words = _WORD.findall(text)
+    unigrams = np.fromiter(
+        (zlib.crc32(word.encode("utf-8", "surrogatepass")) for word in words),
+        dtype=np.uint64,
+        count=len(words),
+    )
+    bigrams = unigrams[:-1] * _MULTIPLIER + unigrams[1:] + _PAIR
+    return np.concatenate((unigrams, bigrams))
+
+
+def _char_features(text: str) -> NDArray[np.uint64]:
+    """Hashes of the character 3-, 4- and 5-grams, the text padded with a space."""
+    codes = np.frombuffer(f" {text} ".encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    codes = codes.astype(np.uint64)
+    smallest, largest = CHAR_GRAMS[0], CHAR_GRAMS[-1]
+    if len(codes) < smallest:
+        return np.zeros(0, dtype=np.uint64)
+    hashes = codes[: len(codes) - smallest + 1].copy()
+    for offset in range(1, smallest):
+        hashes = hashes * _MULTIPLIER + codes[offset : offset + len(hashes)]
+    grams = [hashes]
+    for size in range(smallest + 1, largest + 1):
+        count = len(codes) - size + 1
+        if count <= 0:
+            break
+        hashes = hashes[:count] * _MULTIPLIER + codes[size - 1 : size - 1 + count]
+        grams.append(hashes)
+    return np.concatenate(grams)
+
+
 def _clean(text: str) -> str:
     """The folded text without mentions, links, `#` and function words."""
     words = _SPACES.sub(" ", _NOISE.sub(" ", fold(text))).split()
@@ -101,6 +133,12 @@ def embed(texts: Sequence[str]) -> NDArray[np.float32]:
     return rows
 
 
+def _own_direction(cleaned: str) -> NDArray[np.uint64]:
+    """`_OWN_DIRECTION_SPREAD` features, before mixing, that belong to this text alone."""
+    seed = zlib.crc32(cleaned.encode("utf-8", "surrogatepass"))
+    return _SPREAD + np.uint64(seed << 20 | 1 << 60)
+
+
 def _embed_chunk(texts: Sequence[str]) -> NDArray[np.float64]:
     """The rows of a chunk of texts, every text's features hashed in one pass of arrays.
 
@@ -111,7 +149,8 @@ def _embed_chunk(texts: Sequence[str]) -> NDArray[np.float64]:
     rows = [row for row, text in enumerate(cleaned) if text]
     counts = np.zeros((len(texts), 2, HALF))
     if rows:
-        buckets, weighted = _bucketed([cleaned[row] for row in rows], np.asarray(rows))
+        bucketing = _bucketed if len(rows) >= _ARRAYS_FROM else _bucketed_one_by_one
+        buckets, weighted = bucketing([cleaned[row] for row in rows], np.asarray(rows))
         summed = np.bincount(buckets, weighted, len(texts) * DIMENSIONS)
         counts = np.asarray(summed, dtype=np.float64).reshape(counts.shape)
     # Each half to unit length, then the row: a text with both halves has halves of 1/√2.
@@ -120,6 +159,30 @@ def _embed_chunk(texts: Sequence[str]) -> NDArray[np.float64]:
     scale = np.divide(1.0, norms * np.sqrt(filled), out=np.zeros_like(norms), where=norms > 0.0)
     unit: NDArray[np.float64] = (counts * scale[:, :, None]).reshape(len(texts), DIMENSIONS)
     return unit
+
+
+_ARRAYS_FROM = 8
+"""Texts in a chunk from which hashing them all as arrays costs less than one by one."""
+
+
+def _bucketed_one_by_one(
+    texts: Sequence[str], rows: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """What `_bucketed` gives, text by text: cheaper for a few texts."""
+    features: list[NDArray[np.uint64]] = []
+    offsets: list[NDArray[np.uint64]] = []
+    weights: list[NDArray[np.float64]] = []
+    for row, text in zip(rows.tolist(), texts, strict=True):
+        words, chars, own = _word_features(text), _char_features(text), _own_direction(text)
+        features += (words, own, chars, own)
+        sizes = (len(words) + _OWN_DIRECTION_SPREAD, len(chars) + _OWN_DIRECTION_SPREAD)
+        offsets.append(np.repeat(_HALF_STARTS + np.uint64(row * DIMENSIONS), sizes))
+        spread = _OWN_DIRECTION_SPREAD
+        weights.append(np.repeat(_WEIGHTS, (len(words), spread, len(chars), spread)))
+    mixed = _mixed(np.concatenate(features))
+    buckets = ((mixed & _BUCKET_MASK) + np.concatenate(offsets)).astype(np.intp)
+    signs = 1.0 - 2.0 * (mixed >> _SIGN_BIT).astype(np.float64)  # the bit the mask leaves
+    return buckets, signs * np.concatenate(weights)
 
 
 _CRC_CACHE: dict[str, int] = {}
