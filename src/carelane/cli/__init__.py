@@ -24,7 +24,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-workspaces_app = typer.Typer(help="Create and list workspaces (one per brand).")
+workspaces_app = typer.Typer(help="Create, list and configure workspaces (one per brand).")
 app.add_typer(workspaces_app, name="workspaces", no_args_is_help=True)
 lanes_app = typer.Typer(help="Check and try swim-lane files (which team answers which post).")
 app.add_typer(lanes_app, name="lanes", no_args_is_help=True)
