@@ -2,8 +2,9 @@
 
 A stage takes a batch and returns it with its own part done. Stages keep no state
 between batches and a batch holds only plain values, so the in-process runner here and a
-broker between processes can carry the same stages. Stages now: validate -> triage ->
-persist; routing takes its place between triage and persist.
+broker between processes can carry the same stages. Stages now: validate -> known posts
+(stored duplicates settled early) -> triage -> persist; routing takes its place between
+triage and persist.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from carelane.domain.channels import Direction, Visibility
 from carelane.domain.posts import NormalisedPost
+from carelane.ingest.known_posts import stored_post_ids
 from carelane.ingest.readers.base import RawItem
 from carelane.ingest.results import ItemResult, ItemStatus
 from carelane.ingest.schema import validate_post
@@ -78,6 +80,31 @@ class ValidateStage:
                 entry.result = ItemResult(entry.index, ItemStatus.REJECTED, errors=checked)
             else:
                 entry.post = checked
+        return batch
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPostsStage:
+    """Settles the posts stored already as duplicates, so that no later stage spends work
+    on them (persist still catches one stored meanwhile by another ingester)."""
+
+    sessions: sessionmaker[Session]
+
+    def __call__(self, batch: Batch) -> Batch:
+        pending = [e for e in batch.items if e.result is None and e.post is not None]
+        keys = {
+            e.index: (e.post.workspace, e.post.network.value, e.post.channel, e.post.external_id)
+            for e in pending
+            if e.post is not None
+        }
+        if not keys:
+            return batch
+        with self.sessions() as session:
+            stored = stored_post_ids(session, keys.values())
+        for entry in pending:
+            post_id = stored.get(keys[entry.index])
+            if post_id is not None:
+                entry.result = ItemResult(entry.index, ItemStatus.DUPLICATE, post_id=post_id)
         return batch
 
 
@@ -181,6 +208,7 @@ def ingest_stages(
     """The standard stages, in order; triage uses `models` (default: the shipped ones)."""
     return [
         ValidateStage(clock=clock, max_clock_skew=max_clock_skew),
+        KnownPostsStage(sessions=sessions),
         TriageStage(sessions=sessions, models=models or shipped_models()),
         PersistStage(sessions=sessions, clock=clock, create_workspaces=create_workspaces),
     ]

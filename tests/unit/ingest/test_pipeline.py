@@ -145,3 +145,28 @@ def test_numbered_batches_keep_uneven_chunks_and_number_across_them() -> None:
     raw = [RawItem(str(n), {}) for n in range(5)]
     cut = list(numbered_batches([raw[:1], raw[1:4], raw[4:]]))
     assert [[i.index for i in b.items] for b in cut] == [[0], [1, 2, 3], [4]]
+
+
+def test_stored_posts_are_settled_before_triage_and_new_ones_triaged(
+    sessions: sessionmaker[Session], now: datetime
+) -> None:
+    first = _run(
+        sessions, now, [post_data("1", created_at=at(1)), post_data("2", created_at=at(2))]
+    )
+    stages = ingest_stages(
+        sessions, clock=lambda: now, max_clock_skew=timedelta(minutes=5), create_workspaces=True
+    )
+    validate, known, triage = stages[0], stages[1], stages[2]
+    raw = [
+        RawItem("again:0", post_data("2", created_at=at(2))),
+        RawItem("again:1", post_data("3", created_at=at(3))),
+    ]
+    (batch,) = list(batches(raw, 10))
+    batch = triage(known(validate(batch)))
+    stored, new = batch.items
+    assert stored.result == ItemResult(0, ItemStatus.DUPLICATE, post_id=first[1].post_id)
+    assert stored.triage is None  # no work spent on a post stored already
+    assert new.result is None
+    assert new.triage is not None
+    with sessions() as session:
+        assert _count(session, Post) == 2
