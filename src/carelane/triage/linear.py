@@ -3,6 +3,8 @@
 Every task's model (sentiment, reason, intent) shares one table: a row per feature
 bucket any model uses, a column per (task, label). Scoring a batch is one gather of the
 batch's feature rows from the table and one sum per post, whatever the number of tasks.
+A stacked task (intent) also weighs the other tasks' probabilities: one small matrix
+product more.
 """
 
 from collections.abc import Mapping, Sequence
@@ -42,8 +44,15 @@ class LinearModels:
         weights: NDArray[np.float32],
         bias: NDArray[np.float32],
         idf: NDArray[np.float32],
+        *,
+        stacks: Mapping[str, tuple[tuple[str, ...], NDArray[np.float32]]] | None = None,
     ) -> None:
         self.tasks = {task.name: task for task in tasks}
+        self.stacks = dict(stacks or {})
+        for name, (sources, matrix) in self.stacks.items():
+            width = sum(len(self.tasks[source].labels) for source in sources)
+            if matrix.shape != (width, len(self.tasks[name].labels)) or name in sources:
+                raise ValueError(f"{name}: stacked weights {matrix.shape} do not fit {sources}")
         width = sum(len(task.labels) for task in tasks)
         if weights.shape != (len(buckets), width) or bias.shape != (width,):
             raise ValueError(
@@ -63,8 +72,18 @@ class LinearModels:
         return self.probabilities_of(featurise(texts, self._idf))
 
     def probabilities_of(self, features: Features) -> dict[str, NDArray[np.float32]]:
+        """Each task's probabilities; a stacked task adds what the probabilities of the
+        tasks it is stacked on say to its own scores."""
         scores = self.scores_of(features)
-        return {name: _softmax(scores[:, task.columns]) for name, task in self.tasks.items()}
+        probabilities = {
+            name: _softmax(scores[:, task.columns])
+            for name, task in self.tasks.items()
+            if name not in self.stacks
+        }
+        for name, (sources, matrix) in self.stacks.items():
+            inputs = np.hstack([probabilities[source] for source in sources])
+            probabilities[name] = _softmax(scores[:, self.tasks[name].columns] + inputs @ matrix)
+        return probabilities
 
     def scores_of(self, features: Features) -> NDArray[np.float32]:
         """The raw (posts x table columns) scores of featurised posts."""
@@ -87,11 +106,15 @@ class LinearModels:
             "weights": self._weights[self._row_of[buckets]].astype(np.float16),
             "bias": self._bias,
             "idf": self._idf[buckets],
+            **{f"stack_{name}": matrix for name, (_, matrix) in self.stacks.items()},
         }
 
     @classmethod
     def from_arrays(
-        cls, tasks: Sequence[Task], arrays: Mapping[str, NDArray[np.generic]]
+        cls,
+        tasks: Sequence[Task],
+        arrays: Mapping[str, NDArray[np.generic]],
+        stacked_on: Mapping[str, Sequence[str]] | None = None,
     ) -> "LinearModels":
         return cls(
             tasks,
@@ -99,6 +122,11 @@ class LinearModels:
             np.asarray(arrays["weights"], dtype=np.float32),
             np.asarray(arrays["bias"], dtype=np.float32),
             np.asarray(arrays["idf"], dtype=np.float32),
+            stacks={
+                name: (tuple(sources), np.asarray(arrays[f"stack_{name}"], dtype=np.float32))
+                for name, sources in (stacked_on or {}).items()
+                if sources
+            },
         )
 
 

@@ -52,7 +52,8 @@ def load_models(folder: Path) -> TriageModels:
         )
     manifest = read_manifest(manifest_path)
     tasks = [Task(t["name"], tuple(t["labels"]), t["first_column"]) for t in manifest["tasks"]]
-    linear = LinearModels.from_arrays(tasks, read_arrays(linear_path))
+    stacked_on = {t["name"]: t.get("stacked_on", []) for t in manifest["tasks"]}
+    linear = LinearModels.from_arrays(tasks, read_arrays(linear_path), stacked_on)
     return TriageModels(f"linear-{digest(linear_path)}", linear, manifest)
 
 

@@ -68,11 +68,21 @@ def document_frequencies(texts: Sequence[str]) -> NDArray[np.float32]:
     return idf.astype(np.float32)
 
 
+STACKED = {"intent": ("sentiment", "reason")}
+"""Tasks that also learn from other tasks' probabilities: how negative a post is and what
+about says much about whether it is a complaint or a question, and the sentiment and
+reason models learn it from ten times more posts than intent has."""
+
+
 def fit_task(
-    task: str, examples: Sequence[Example], idf: NDArray[np.float32]
-) -> tuple[tuple[str, ...], NDArray[np.float64], NDArray[np.float64]]:
-    """(labels, coefficients (labels x DIMENSIONS), intercepts) of a multinomial logistic
-    regression of `task` on `examples`.
+    task: str,
+    examples: Sequence[Example],
+    idf: NDArray[np.float32],
+    inputs: NDArray[np.float64] | None = None,
+) -> tuple[tuple[str, ...], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """(labels, coefficients (labels x DIMENSIONS), intercepts, input coefficients (labels x
+    input columns)) of a multinomial logistic regression of `task` on `examples` and, when
+    given, dense `inputs` (one row per example).
 
     Fitted over the buckets the examples use only (a bucket no example has gets weight 0
     under L2 regularisation anyway), which makes the solver's vectors small."""
@@ -86,6 +96,8 @@ def fit_task(
     matrix = sparse.csr_matrix(
         (features.value, (features.row, compact)), shape=(features.rows, len(used))
     )
+    if inputs is not None:
+        matrix = sparse.hstack([matrix, sparse.csr_matrix(inputs)]).tocsr()
     target = np.array([index[e.label] for e in examples])
     model = linear_model.LogisticRegression(
         C=REGULARISATION[task],
@@ -95,27 +107,50 @@ def fit_task(
     )
     model.fit(matrix, target, sample_weight=np.array([e.weight for e in examples]))
     coefficients = np.zeros((len(labels), DIMENSIONS))
-    coefficients[:, used] = model.coef_
-    return labels, coefficients, model.intercept_
+    coefficients[:, used] = model.coef_[:, : len(used)]
+    return labels, coefficients, model.intercept_, model.coef_[:, len(used) :]
+
+
+def _stack_inputs(
+    task: str, training: Mapping[str, Sequence[Example]], idf: NDArray[np.float32]
+) -> NDArray[np.float64] | None:
+    """The probabilities of the tasks `task` is stacked on, for `task`'s examples, from
+    models fitted without those examples' texts (so they are as unsure of them as of a
+    new post), or None when a task it needs has no examples."""
+    sources = STACKED.get(task, ())
+    if not sources or any(not training.get(source) for source in sources):
+        return None
+    own = {e.text for e in training[task]}
+    others = {source: [e for e in training[source] if e.text not in own] for source in sources}
+    helpers = fit_linear_models(others, idf)
+    probabilities = helpers.probabilities([e.text for e in training[task]])
+    return np.hstack([probabilities[source] for source in sources]).astype(np.float64)
 
 
 def fit_linear_models(
     training: Mapping[str, Sequence[Example]], idf: NDArray[np.float32]
 ) -> LinearModels:
-    """One linear model per task, in one shared table."""
+    """One linear model per task, in one shared table; tasks in `STACKED` also weigh the
+    probabilities of the tasks they are stacked on."""
     tasks: list[Task] = []
     coefficients: list[NDArray[np.float64]] = []
     intercepts: list[NDArray[np.float64]] = []
+    stacks: dict[str, tuple[tuple[str, ...], NDArray[np.float32]]] = {}
     column = 0
     for name in sorted(training):
-        labels, coef, intercept = fit_task(name, training[name], idf)
+        inputs = _stack_inputs(name, training, idf)
+        labels, coef, intercept, input_coef = fit_task(name, training[name], idf, inputs)
         full_labels = TASK_LABELS[name]
         # Labels without examples get a column that never wins.
         full_coef = np.zeros((len(full_labels), DIMENSIONS))
         full_intercept = np.full(len(full_labels), -30.0)
+        full_input_coef = np.zeros((len(full_labels), input_coef.shape[1]))
         for i, label in enumerate(labels):
             full_coef[full_labels.index(label)] = coef[i]
             full_intercept[full_labels.index(label)] = intercept[i]
+            full_input_coef[full_labels.index(label)] = input_coef[i]
+        if inputs is not None:
+            stacks[name] = (STACKED[name], full_input_coef.T.astype(np.float32))
         tasks.append(Task(name, full_labels, column))
         coefficients.append(full_coef)
         intercepts.append(full_intercept)
@@ -128,6 +163,7 @@ def fit_linear_models(
         table[buckets].astype(np.float32),
         np.concatenate(intercepts).astype(np.float32),
         idf[buckets],
+        stacks=stacks,
     )
 
 
@@ -229,7 +265,12 @@ def train_models(
     write_arrays(folder / LINEAR_FILE, models.to_arrays())
     manifest = {
         "tasks": [
-            {"name": t.name, "labels": list(t.labels), "first_column": t.first_column}
+            {
+                "name": t.name,
+                "labels": list(t.labels),
+                "first_column": t.first_column,
+                "stacked_on": list(models.stacks[t.name][0]) if t.name in models.stacks else [],
+            }
             for t in models.tasks.values()
         ],
         "trained_on": trained_on,
