@@ -19,7 +19,7 @@ help: ## List the targets with what each does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_.-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: .venv
-.venv: $(STAMP) ## Create the virtualenv and install carelane with its dev tools
+.venv: $(STAMP) ## Create the virtualenv and install carelane with its dev and training tools
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no python3 >= 3.11 found on PATH" >&2; exit 1; }
