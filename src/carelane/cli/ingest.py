@@ -9,10 +9,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from carelane.cli.terminal import one_line_errors, open_database, out, settings_of
+from carelane.cli.terminal import one_line_errors, open_database, out, progress_bar, settings_of
 from carelane.config import Settings
 from carelane.ingest.pipeline import Batch, batches, numbered_batches
 from carelane.ingest.readers.base import RawItem
@@ -55,18 +53,6 @@ def _plan(name_or_path: str, settings: Settings, rejects: Path | None) -> InputP
     )
 
 
-def _progress(console: Console) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]:>8,.0f} posts/s"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not console.is_terminal,
-    )
-
-
 def _ingest(
     *,
     settings: Settings,
@@ -80,7 +66,7 @@ def _ingest(
     engine, sessions = open_database(settings)
     started = time.perf_counter()
     try:
-        with _progress(out()) as progress:
+        with progress_bar(out()) as progress:
             task = progress.add_task(label, total=total, rate=0.0)
 
             def advance(batch: Batch, summary: IngestSummary) -> None:

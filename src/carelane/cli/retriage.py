@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from carelane.cli.terminal import (
     USAGE_ERROR,
@@ -15,6 +14,7 @@ from carelane.cli.terminal import (
     one_line_errors,
     open_database,
     out,
+    progress_bar,
     settings_of,
 )
 
@@ -75,15 +75,7 @@ def retriage(
                 f"{moment:%Y-%m-%d %H:%M} UTC with models {loaded.version}"
             )
             started = time.perf_counter()
-            progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]:>8,.0f} posts/s"),
-                TimeElapsedColumn(),
-                console=console,
-                disable=not console.is_terminal,
-            )
+            progress = progress_bar(console)
             with progress:
                 task = progress.add_task("Retriaging", total=total, rate=0.0)
 

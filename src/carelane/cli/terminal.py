@@ -7,6 +7,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,6 +29,20 @@ class BadUsageError(Exception):
 def out() -> Console:
     """Standard output: styled on a terminal, plain text (no wrapping) otherwise."""
     return Console(highlight=False, markup=False, soft_wrap=True)
+
+
+def progress_bar(console: Console) -> Progress:
+    """A bar of posts done out of all, with the rate (task field `rate`) and time taken;
+    shown on a terminal only."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:>8,.0f} posts/s"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    )
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
