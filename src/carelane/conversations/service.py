@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Row, Select, exists, func, select
+from sqlalchemy import Row, Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from carelane.conversations.schemas import (
@@ -18,16 +18,15 @@ from carelane.conversations.schemas import (
 )
 from carelane.domain.channels import Direction, Visibility
 from carelane.domain.conversations import ConversationStatus, MessageKind
-from carelane.domain.errors import FieldError, InvalidInputError, NotFoundError
+from carelane.domain.errors import NotFoundError
 from carelane.posts.paging import (
     DEFAULT_PAGE_SIZE,
-    Cursor,
-    RankedCursor,
-    after_cursor,
-    after_ranked_cursor,
+    check_min_priority,
     check_page_size,
     check_window,
     contains_pattern,
+    cursor_after,
+    in_page_order,
 )
 from carelane.posts.schemas import AuthorRef, ChannelRef
 from carelane.posts.service import triage_summary
@@ -42,9 +41,6 @@ from carelane.store.models import (
     PostTriage,
 )
 from carelane.workspaces.service import get_workspace_id
-
-UNRANKED = -1
-"""Where a conversation without priority sorts by priority: after every ranked one."""
 
 
 class ConversationOrder(StrEnum):
@@ -116,8 +112,7 @@ def _out(row: Row[Conversation, Channel, Author], latest: str | None) -> Convers
 
 
 def _filtered(query: ConversationQuery, filters: ConversationFilters) -> ConversationQuery:
-    if filters.min_priority is not None and not 0 <= filters.min_priority <= 100:
-        raise InvalidInputError([FieldError("min_priority", "must be between 0 and 100")])
+    check_min_priority(filters.min_priority)
     if filters.lane:
         query = query.where(func.lower(Conversation.lane) == filters.lane.strip().lower())
     if filters.min_priority is not None:
@@ -145,27 +140,6 @@ def _filtered(query: ConversationQuery, filters: ConversationFilters) -> Convers
     return query
 
 
-def _ordered(
-    query: ConversationQuery, order: ConversationOrder, cursor: str | None
-) -> ConversationQuery:
-    at, row_id = Conversation.last_message_at, Conversation.id
-    if order is ConversationOrder.PRIORITY:
-        rank: ColumnElement[int] = func.coalesce(Conversation.priority, UNRANKED)
-        if cursor is not None:
-            query = query.where(after_ranked_cursor(RankedCursor.decode(cursor), rank, at, row_id))
-        return query.order_by(rank.desc(), at.desc(), row_id.desc())
-    if cursor is not None:
-        query = query.where(after_cursor(Cursor.decode(cursor), at, row_id))
-    return query.order_by(at.desc(), row_id.desc())
-
-
-def _cursor_after(last: ConversationOut, order: ConversationOrder) -> str:
-    if order is ConversationOrder.PRIORITY:
-        rank = last.priority if last.priority is not None else UNRANKED
-        return RankedCursor(rank, last.last_message_at, last.id).encode()
-    return Cursor(last.last_message_at, last.id).encode()
-
-
 def get_conversation_page(
     *,
     session: Session,
@@ -181,12 +155,28 @@ def get_conversation_page(
     workspace's."""
     check_page_size(limit)
     check_window(filters.since, filters.until)
-    query = _ordered(_filtered(_conversation_query(workspace_id), filters), order, cursor)
+    query = in_page_order(
+        _filtered(_conversation_query(workspace_id), filters),
+        at=Conversation.last_message_at,
+        row_id=Conversation.id,
+        cursor=cursor,
+        priority=Conversation.priority if order is ConversationOrder.PRIORITY else None,
+    )
     rows = session.execute(query.limit(limit + 1)).all()
     shown = rows[:limit]
     latest = _latest_texts(session, [row[0].id for row in shown])
     items = [_out(row, latest.get(row[0].id)) for row in shown]
-    next_cursor = _cursor_after(items[-1], order) if len(rows) > limit else None
+    last = items[-1] if items else None
+    next_cursor = (
+        cursor_after(
+            last.last_message_at,
+            last.id,
+            ranked=order is ConversationOrder.PRIORITY,
+            priority=last.priority,
+        )
+        if last is not None and len(rows) > limit
+        else None
+    )
     return ConversationPage(items=items, next_cursor=next_cursor)
 
 

@@ -11,14 +11,19 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from carelane.domain.errors import FieldError, InvalidInputError
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
+UNRANKED = -1
+"""The rank of a row without a priority: after every ranked row."""
+
+Columns = TypeVarTuple("Columns")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +132,36 @@ def contains_pattern(text: str) -> str:
     """A LIKE pattern matching values that contain `text` literally (escape char `\\`)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def check_min_priority(min_priority: int | None) -> None:
+    """InvalidInputError unless the filter is absent or 0 <= min_priority <= 100."""
+    if min_priority is not None and not 0 <= min_priority <= 100:
+        raise InvalidInputError([FieldError("min_priority", "must be between 0 and 100")])
+
+
+def in_page_order(
+    query: Select[*Columns],
+    *,
+    at: InstrumentedAttribute[datetime],
+    row_id: InstrumentedAttribute[int],
+    cursor: str | None,
+    priority: InstrumentedAttribute[int | None] | None = None,
+) -> Select[*Columns]:
+    """`query` newest first by (`at`, `row_id`), or, given a `priority` column, most
+    urgent first and then newest; starting after `cursor` of the same order."""
+    if priority is not None:
+        rank: ColumnElement[int] = func.coalesce(priority, UNRANKED)
+        if cursor is not None:
+            query = query.where(after_ranked_cursor(RankedCursor.decode(cursor), rank, at, row_id))
+        return query.order_by(rank.desc(), at.desc(), row_id.desc())
+    if cursor is not None:
+        query = query.where(after_cursor(Cursor.decode(cursor), at, row_id))
+    return query.order_by(at.desc(), row_id.desc())
+
+
+def cursor_after(at: datetime, row_id: int, *, ranked: bool, priority: int | None) -> str:
+    """The cursor of the page after a row, in the order `in_page_order` gave."""
+    if ranked:
+        return RankedCursor(priority if priority is not None else UNRANKED, at, row_id).encode()
+    return Cursor(at, row_id).encode()

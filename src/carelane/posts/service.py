@@ -6,25 +6,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from carelane.config import Settings
 from carelane.domain.channels import Direction
-from carelane.domain.errors import FieldError, InvalidInputError, NotFoundError
+from carelane.domain.errors import NotFoundError
 from carelane.domain.triage import Intent, Sentiment
 from carelane.ingest.pipeline import Clock, batches, ingest_stages, run_pipeline
 from carelane.ingest.readers.base import RawItem
 from carelane.ingest.results import ItemResult
 from carelane.posts.paging import (
     DEFAULT_PAGE_SIZE,
-    Cursor,
-    RankedCursor,
-    after_cursor,
-    after_ranked_cursor,
+    check_min_priority,
     check_page_size,
     check_window,
     contains_pattern,
+    cursor_after,
+    in_page_order,
 )
 from carelane.posts.schemas import (
     AuthorRef,
@@ -37,9 +36,6 @@ from carelane.posts.schemas import (
 )
 from carelane.store.models import Author, Channel, Post, PostTriage
 from carelane.workspaces.service import get_workspace_id
-
-UNTRIAGED_RANK = -1
-"""Where a post without triage sorts by priority: after every triaged one."""
 
 
 class PostOrder(StrEnum):
@@ -130,8 +126,7 @@ def post_out(row: Row[Post, Channel, Author, PostTriage]) -> PostOut:
 
 
 def _filtered_by_triage(query: PostQuery, filters: PostFilters) -> PostQuery:
-    if filters.min_priority is not None and not 0 <= filters.min_priority <= 100:
-        raise InvalidInputError([FieldError("min_priority", "must be between 0 and 100")])
+    check_min_priority(filters.min_priority)
     if filters.intent is not None:
         query = query.where(PostTriage.intent == filters.intent.value)
     if filters.sentiment is not None:
@@ -163,25 +158,6 @@ def _filtered(query: PostQuery, filters: PostFilters) -> PostQuery:
     return _filtered_by_triage(query, filters)
 
 
-def _ordered(query: PostQuery, order: PostOrder, cursor: str | None) -> PostQuery:
-    if order is PostOrder.PRIORITY:
-        rank: ColumnElement[int] = func.coalesce(PostTriage.priority, UNTRIAGED_RANK)
-        if cursor is not None:
-            position = RankedCursor.decode(cursor)
-            query = query.where(after_ranked_cursor(position, rank, Post.created_at, Post.id))
-        return query.order_by(rank.desc(), Post.created_at.desc(), Post.id.desc())
-    if cursor is not None:
-        query = query.where(after_cursor(Cursor.decode(cursor), Post.created_at, Post.id))
-    return query.order_by(Post.created_at.desc(), Post.id.desc())
-
-
-def _cursor_after(last: PostOut, order: PostOrder) -> str:
-    if order is PostOrder.PRIORITY:
-        rank = last.triage.priority if last.triage is not None else UNTRIAGED_RANK
-        return RankedCursor(rank, last.created_at, last.id).encode()
-    return Cursor(last.created_at, last.id).encode()
-
-
 def get_post_page(
     *,
     session: Session,
@@ -196,10 +172,26 @@ def get_post_page(
     only a listing in the same order gives out). Never returns another workspace's post."""
     check_page_size(limit)
     check_window(filters.since, filters.until)
-    query = _ordered(_filtered(_post_query(workspace_id), filters), order, cursor)
+    query = in_page_order(
+        _filtered(_post_query(workspace_id), filters),
+        at=Post.created_at,
+        row_id=Post.id,
+        cursor=cursor,
+        priority=PostTriage.priority if order is PostOrder.PRIORITY else None,
+    )
     rows = session.execute(query.limit(limit + 1)).all()
     items = [post_out(row) for row in rows[:limit]]
-    next_cursor = _cursor_after(items[-1], order) if len(rows) > limit else None
+    last = items[-1] if items else None
+    next_cursor = (
+        cursor_after(
+            last.created_at,
+            last.id,
+            ranked=order is PostOrder.PRIORITY,
+            priority=last.triage.priority if last.triage is not None else None,
+        )
+        if last is not None and len(rows) > limit
+        else None
+    )
     return PostPage(items=items, next_cursor=next_cursor)
 
 
