@@ -25,6 +25,7 @@ from carelane.triage.priority import (
     PriorityFactor,
     PrioritySignals,
     PriorityWeights,
+    explain,
     prioritise,
 )
 
@@ -98,7 +99,7 @@ class Triage:
     priority_factors: tuple[PriorityFactor, ...] = field(default=())
 
     def explain_priority(self) -> str:
-        return ", ".join(str(f) for f in self.priority_factors) or "no factor applies"
+        return explain(self.priority_factors)
 
     def to_json(self) -> dict[str, Any]:
         """The triage as JSON-ready data, as stored and served."""

@@ -104,7 +104,12 @@ class Priority:
 
     def explain(self) -> str:
         """E.g. "+30 complaint, +20 very negative, +15 author has 48k followers"."""
-        return ", ".join(str(f) for f in self.factors) or "no factor applies"
+        return explain(self.factors)
+
+
+def explain(factors: Sequence[PriorityFactor]) -> str:
+    """The factors of a priority as one line a person reads."""
+    return ", ".join(str(f) for f in factors) or "no factor applies"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from carelane.domain.errors import FieldError, InvalidInputError, NotFoundError
+from carelane.domain.errors import NotFoundError
 from carelane.domain.events import EventType
 from carelane.store.database import unit_of_work
 from carelane.store.events import EventRow, append_events
@@ -105,16 +105,3 @@ def do_configure_triage(
             ],
             now=now,
         )
-
-
-def parse_triage_settings(data: object) -> TriageSettings:
-    """Settings from JSON-like data; InvalidInputError naming each bad field."""
-    try:
-        return TriageSettings.model_validate(data)
-    except ValidationError as error:
-        raise InvalidInputError(
-            [
-                FieldError(".".join(str(p) for p in e["loc"]) or "settings", e["msg"])
-                for e in error.errors(include_url=False)
-            ]
-        ) from None
