@@ -9,31 +9,9 @@ from fastapi.testclient import TestClient
 
 from carelane.workspaces.service import shipped_lanes_text
 from tests.functional.api.conftest import assert_error_shape, create_workspace
-from tests.helpers import post_data
+from tests.helpers import BAGGAGE_LANES, BROKEN_LANES, post_data
 
 YAML = {"content-type": "text/yaml"}
-BAGGAGE_LANES = """\
-version: 1
-default_lane: Customer Service
-lanes:
-  - name: Customer Service
-  - name: Baggage
-    categories:
-      - name: Lost Bags
-        priority_boost: 5
-        match:
-          keywords: [suitcase, luggage]
-"""
-BROKEN_LANES = """\
-version: 1
-default_lane: Nowhere
-lanes:
-  - name: Baggage
-    categories:
-      - name: Lost Bags
-        match:
-          keywordz: [suitcase]
-"""
 PROBLEM_FIELD = re.compile(r"^lanes\.yaml:(\d+):(\d+): (\S+)$")
 
 

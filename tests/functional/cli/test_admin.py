@@ -1,7 +1,5 @@
 """`carelane migrate`, `workspaces`, `demo` and `serve`, and how commands report errors."""
 
-import csv
-import json
 import socket
 import subprocess
 import sys
@@ -18,6 +16,7 @@ from carelane.cli import app
 from carelane.config import Settings
 from carelane.store.models import Event, Post, Workspace
 from tests.functional.cli.conftest import RunCli, words
+from tests.helpers import slice_of_real_data
 
 
 def test_migrate_creates_the_schema_and_is_idempotent(tmp_path: Path) -> None:
@@ -107,29 +106,11 @@ def test_an_unreachable_database_is_one_line_not_a_traceback() -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def _slice_of_real_data(data_dir: Path, into: Path, rows: int) -> None:
-    """The first `rows` rows of each real data set (dialogues for the conversations)."""
-    into.mkdir()
-    for name in ("airline_tweets.csv", "spotify_support_requests.csv"):
-        with (data_dir / name).open(encoding="utf-8", newline="") as source:
-            reader = csv.reader(source)
-            with (into / name).open("w", encoding="utf-8", newline="") as target:
-                writer = csv.writer(target)
-                for number, row in enumerate(reader):
-                    if number > rows:
-                        break
-                    writer.writerow(row)
-    dialogues = json.loads((data_dir / "customer_care_conversations.json").read_bytes())
-    (into / "customer_care_conversations.json").write_text(
-        json.dumps(dialogues[: rows // 5], ensure_ascii=False), encoding="utf-8"
-    )
-
-
 def test_demo_migrates_loads_once_and_says_where_it_serves(
     run_cli: RunCli, settings: Settings, tmp_path: Path, session: Session
 ) -> None:
     small = tmp_path / "data"
-    _slice_of_real_data(settings.data_dir, small, rows=25)
+    slice_of_real_data(settings.data_dir, small, rows=25)
 
     first = run_cli("--data-dir", str(small), "demo", "--no-serve")
     stored = session.scalar(select(func.count()).select_from(Post))

@@ -1,7 +1,6 @@
 """`carelane workspaces configure`: a workspace's lanes and triage settings from the
 command line; and the demo giving the airline workspaces the airline lanes."""
 
-import csv
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,28 +12,7 @@ from carelane.ingest.readers.twitter import workspace_slug
 from carelane.store.models import Post, PostTriage, Workspace
 from carelane.workspaces.service import shipped_lanes_text
 from tests.functional.cli.conftest import RunCli
-
-BAGGAGE_LANES = """\
-version: 1
-default_lane: Customer Service
-lanes:
-  - name: Customer Service
-  - name: Baggage
-    categories:
-      - name: Lost Bags
-        match:
-          keywords: [suitcase, luggage]
-"""
-BROKEN_LANES = """\
-version: 1
-default_lane: Nowhere
-lanes:
-  - name: Baggage
-    categories:
-      - name: Lost Bags
-        match:
-          keywordz: [suitcase]
-"""
+from tests.helpers import BAGGAGE_LANES, BROKEN_LANES, slice_of_real_data
 
 
 def _workspace(session: Session, slug: str) -> Workspace:
@@ -156,26 +134,11 @@ def test_configure_used_wrongly(run_cli: RunCli, tmp_path: Path) -> None:
     assert "latin1.yaml:2:6: file: is not valid UTF-8" in not_utf8.stderr
 
 
-def _airline_slice(data_dir: Path, into: Path, rows: int) -> None:
-    """The first `rows` airline tweets, and no other posts, as the demo's data sets."""
-    into.mkdir()
-    for name in ("airline_tweets.csv", "spotify_support_requests.csv"):
-        with (data_dir / name).open(encoding="utf-8", newline="") as source:
-            reader = csv.reader(source)
-            with (into / name).open("w", encoding="utf-8", newline="") as target:
-                writer = csv.writer(target)
-                for number, row in enumerate(reader):
-                    if number > (rows if name.startswith("airline") else 0):
-                        break
-                    writer.writerow(row)
-    (into / "customer_care_conversations.json").write_text("[]", encoding="utf-8")
-
-
 def test_demo_gives_the_airlines_their_lanes_before_replaying(
     run_cli: RunCli, settings: Settings, session: Session, tmp_path: Path
 ) -> None:
     small = tmp_path / "data"
-    _airline_slice(settings.data_dir, small, rows=40)
+    slice_of_real_data(settings.data_dir, small, rows=40, airline_only=True)
     run_cli("workspaces", "add", "united")
     run_cli("workspaces", "configure", "united", "--lanes-shipped", "example")
 
