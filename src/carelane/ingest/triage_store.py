@@ -12,6 +12,21 @@ from carelane.triage.engine import Triage
 
 post_triage_t = cast(Table, PostTriage.__table__)
 
+IN_COLUMNS = frozenset(
+    {
+        "model_version",
+        "actionable",
+        "intent",
+        "sentiment",
+        "sentiment_score",
+        "language",
+        "lane",
+        "priority",
+    }
+)
+"""Parts of a triage that have columns of their own; `detail` holds the rest, so that a
+correction or a re-triage changes each fact in one place."""
+
 
 def triage_row(post_id: int, workspace_id: int, triage: Triage, now: datetime) -> dict[str, object]:
     """The `post_triage` row of a post's triage."""
@@ -27,7 +42,7 @@ def triage_row(post_id: int, workspace_id: int, triage: Triage, now: datetime) -
         "lane": triage.lane,
         "priority": triage.priority,
         "take_offline": triage.personal_data.take_offline,
-        "detail": triage.to_json(),
+        "detail": {k: v for k, v in triage.to_json().items() if k not in IN_COLUMNS},
         "triaged_at": now,
     }
 

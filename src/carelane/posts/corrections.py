@@ -115,7 +115,6 @@ def apply_correction(
         ] + [{"name": correction.value, "score": 1.0, "source": "category"}]
     else:
         values[correction.field.value] = correction.value
-        detail[correction.field.value] = correction.value
     corrected_by = dict(detail.get("corrected_by") or {})
     corrected_by[correction.field.value] = {
         "agent_id": correction.agent_id,

@@ -99,9 +99,8 @@ def triage_detail(triage: PostTriage | None) -> TriageDetail | None:
     summary = triage_summary(triage)
     if triage is None or summary is None:
         return None
-    detail = {k: v for k, v in (triage.detail or {}).items() if k not in TriageSummary.model_fields}
     return TriageDetail.model_validate(
-        {**detail, **summary.model_dump(), "triaged_at": triage.triaged_at}
+        {**(triage.detail or {}), **summary.model_dump(), "triaged_at": triage.triaged_at}
     )
 
 
