@@ -43,8 +43,8 @@ reads such a file into a `LaneConfig`.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from carelane.config_files.problems import ConfigFileError, ConfigProblem
 from carelane.domain.channels import ChannelKind, Network
-from carelane.domain.errors import FieldError, InvalidInputError
 from carelane.domain.triage import Intent, Sentiment
 from carelane.triage.queries import QueryNode, Term
 
@@ -128,31 +128,9 @@ class LaneConfig:
         return tuple(category for lane in self.lanes for category in lane.categories)
 
 
-@dataclass(frozen=True, slots=True)
-class LaneConfigProblem:
-    """One problem in a lanes file: where (1-based line and column), which field, what."""
-
-    source: str
-    line: int
-    column: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.source}:{self.line}:{self.column}: {self.field}: {self.message}"
+LaneConfigProblem = ConfigProblem
+"""One problem in a lanes file."""
 
 
-class LaneConfigError(InvalidInputError):
+class LaneConfigError(ConfigFileError):
     """A lanes file with problems; `problems` holds every one, in file order."""
-
-    def __init__(self, problems: list[LaneConfigProblem]) -> None:
-        super().__init__(
-            [
-                FieldError(p.field, f"{p.message} (at {p.source}:{p.line}:{p.column})")
-                for p in problems
-            ]
-        )
-        self.problems = problems
-
-    def __str__(self) -> str:
-        return "\n".join(map(str, self.problems))

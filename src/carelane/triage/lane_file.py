@@ -12,6 +12,7 @@ from typing import Any
 
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
+from carelane.config_files.yaml_nodes import FieldPath, NodeReader, is_empty, kind_of, offset_in
 from carelane.domain.posts import MAX_FOLLOWERS, MAX_TEXT_CHARS
 from carelane.triage.lane_config import (
     CHANNEL_KINDS,
@@ -34,7 +35,6 @@ from carelane.triage.lane_config import (
 )
 from carelane.triage.queries import QueryNode, QuerySyntaxError, Term, parse_query, parse_term
 from carelane.triage.terms import fold, is_tag
-from carelane.triage.yaml_nodes import FieldPath, NodeReader, is_empty, kind_of, offset_in
 
 
 def load_lane_config(text: str, *, source: str = "<string>") -> LaneConfig:
@@ -95,6 +95,8 @@ _RULE_FIELDS = dict.fromkeys(
 
 class _Loader(NodeReader):
     """The lanes schema, read node by node."""
+
+    error = LaneConfigError
 
     def load(self, text: str) -> LaneConfig:
         root = self.compose(text)

@@ -15,7 +15,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from carelane.triage.lane_config import LaneConfigError, LaneConfigProblem
+from carelane.config_files.problems import ConfigFileError, ConfigProblem
 
 FieldPath = tuple[str | int, ...]
 """Keys and list positions from the document's root to a value."""
@@ -51,15 +51,18 @@ def is_empty(node: Node) -> bool:
 class NodeReader:
     """Reads composed YAML nodes of one source, collecting problems as it goes."""
 
+    error: type[ConfigFileError] = ConfigFileError
+    """What `compose` and `raise_problems` raise; a file's own kind of error."""
+
     def __init__(self, source: str) -> None:
         self.source = source
-        self.problems: list[LaneConfigProblem] = []
+        self.problems: list[ConfigProblem] = []
         self.constructor = SafeConstructor()
 
     def problem(self, node: Node, path: FieldPath, message: str, column_offset: int = 0) -> None:
         mark = node.start_mark
         self.problems.append(
-            LaneConfigProblem(
+            ConfigProblem(
                 self.source,
                 mark.line + 1,
                 mark.column + 1 + column_offset,
@@ -69,21 +72,21 @@ class NodeReader:
         )
 
     def compose(self, text: str) -> Node | None:
-        """The text's document as nodes (None when empty); LaneConfigError on a YAML error."""
+        """The text's document as nodes (None when empty); raises `error` on a YAML error."""
         try:
             node: Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as error:
-            raise LaneConfigError([self._syntax_problem(error)]) from None
+            raise self.error([self._syntax_problem(error)]) from None
         except yaml.YAMLError as error:  # the reader's: a character YAML does not allow
-            raise LaneConfigError([self._reader_problem(text, error)]) from None
+            raise self.error([self._reader_problem(text, error)]) from None
         return node
 
     def raise_problems(self) -> None:
-        """Raise LaneConfigError with every problem found, in file order, if there are any."""
+        """Raise `error` with every problem found, in file order, if there are any."""
         if self.problems:
-            raise LaneConfigError(sorted(self.problems, key=lambda p: (p.line, p.column)))
+            raise self.error(sorted(self.problems, key=lambda p: (p.line, p.column)))
 
-    def _syntax_problem(self, error: yaml.MarkedYAMLError) -> LaneConfigProblem:
+    def _syntax_problem(self, error: yaml.MarkedYAMLError) -> ConfigProblem:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem, context = error.problem, error.context
@@ -91,15 +94,15 @@ class NodeReader:
         if problem and context:
             joined = problem.startswith("but ")
             message = f"{context}, {problem}" if joined else f"{problem} ({context})"
-        return LaneConfigProblem(self.source, line, column, "yaml", message)
+        return ConfigProblem(self.source, line, column, "yaml", message)
 
-    def _reader_problem(self, text: str, error: yaml.YAMLError) -> LaneConfigProblem:
+    def _reader_problem(self, text: str, error: yaml.YAMLError) -> ConfigProblem:
         position = int(getattr(error, "position", 0) or 0)
         line = text.count("\n", 0, position) + 1
         column = position - (text.rfind("\n", 0, position) + 1) + 1
         character = getattr(error, "character", None)  # the code point, an int
         what = f"character U+{character:04X}" if isinstance(character, int) else "a character"
-        return LaneConfigProblem(self.source, line, column, "yaml", f"{what} is not allowed")
+        return ConfigProblem(self.source, line, column, "yaml", f"{what} is not allowed")
 
     # -- shapes --------------------------------------------------------------------------
 
