@@ -155,31 +155,34 @@ def triage_posts(
     reasons = models.labels("reason")
     negative, positive = sentiments.index("negative"), sentiments.index("positive")
     other = intents.index(Intent.OTHER.value)
+    # Python floats from here on: a post at a time, numpy's scalars cost more than they save.
+    feelings: list[list[float]] = probabilities["sentiment"].tolist()
+    asking: list[list[float]] = probabilities["intent"].tolist()
+    whys: list[list[float]] = probabilities["reason"].tolist()
     vectors = _lane_vectors(posts, settings)
     results = []
     for i, (post, ws) in enumerate(zip(posts, settings, strict=True)):
-        feeling = probabilities["sentiment"][i]
-        asks = probabilities["intent"][i]
-        sentiment = Sentiment(sentiments[int(np.argmax(feeling))])
+        feeling, asks = feelings[i], asking[i]
+        sentiment = Sentiment(sentiments[_best(feeling)])
         actionability = judge_actionable(
             post.text,
             outbound=post.outbound,
             author_handle=post.author_handle,
             brand_handles=ws.brand_handles | _own_channel(post),
-            other_probability=float(asks[other]),
+            other_probability=asks[other],
         )
         if actionability.actionable:  # the likeliest of the intents care acts on
-            ranked = np.argsort(-asks)
-            best = int(next(j for j in ranked if j != other))
-            intent, intent_score = Intent(intents[best]), float(asks[best])
+            best = _best(asks, but=other)
+            intent, intent_score = Intent(intents[best]), asks[best]
         else:
-            intent, intent_score = Intent.OTHER, max(float(asks[other]), 1 - actionability.score)
+            intent, intent_score = Intent.OTHER, max(asks[other], 1 - actionability.score)
         topics: list[Topic] = []
         if ws.reason_topics and sentiment is Sentiment.NEGATIVE:
-            why = probabilities["reason"][i]
+            why = whys[i]
+            ranked = sorted(range(len(why)), key=why.__getitem__, reverse=True)[:2]
             topics += [
-                Topic(reasons[j], round(float(why[j]), 3), "reason")
-                for j in np.argsort(-why)[:2]
+                Topic(reasons[j], round(why[j], 3), "reason")
+                for j in ranked
                 if why[j] >= REASON_AT_LEAST
             ]
         personal = find_personal_data(post.text, public=post.public)
@@ -190,7 +193,7 @@ def triage_posts(
                 actionable=actionability.actionable,
                 intent=intent,
                 sentiment=sentiment,
-                negative_score=float(feeling[negative]),
+                negative_score=feeling[negative],
                 text=post.text,
                 followers=post.author_followers,
                 verified=post.author_verified,
@@ -211,8 +214,8 @@ def triage_posts(
                 intent=intent,
                 intent_score=round(intent_score, 3),
                 sentiment=sentiment,
-                sentiment_score=round(float(feeling[positive] - feeling[negative]), 3),
-                sentiment_confidence=round(float(np.max(feeling)), 3),
+                sentiment_score=round(feeling[positive] - feeling[negative], 3),
+                sentiment_confidence=round(max(feeling), 3),
                 topics=tuple(topics),
                 language=post.language or detect_language(post.text).code,
                 personal_data=personal,
@@ -224,6 +227,15 @@ def triage_posts(
             )
         )
     return results
+
+
+def _best(scores: list[float], *, but: int = -1) -> int:
+    """The index of the highest score (the first of equals), leaving out index `but`."""
+    best = -1
+    for index, score in enumerate(scores):
+        if index != but and (best < 0 or score > scores[best]):
+            best = index
+    return best
 
 
 def _own_channel(post: PostToTriage) -> frozenset[str]:

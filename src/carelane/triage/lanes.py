@@ -22,7 +22,7 @@
 Pure: no clock, no I/O; `decide_lane` accepts any text and never raises.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 
@@ -32,7 +32,8 @@ from numpy.typing import NDArray
 from carelane.domain.posts import NormalisedPost
 from carelane.triage.lane_config import Category, Combine, LaneConfig, RuleSet
 from carelane.triage.lane_file import load_lane_config
-from carelane.triage.queries import QueryNode, Term, TermSet
+from carelane.triage.queries import Hashtag, QueryNode, Term, TermSet
+from carelane.triage.term_index import TermIndex, terms_of
 from carelane.triage.terms import PostTerms, fold
 from carelane.triage.text_vectors import Embedder, embed
 
@@ -108,6 +109,8 @@ class _Post:
 
     facts: PostFacts
     terms: PostTerms
+    found: frozenset[str]
+    """The keys of the lanes' terms the post has (`TermIndex.found`)."""
     author: str | None
     channel: str | None
 
@@ -119,12 +122,17 @@ Check = Callable[[_Post], tuple[str, ...] | None]
 @dataclass(frozen=True, slots=True)
 class _Rules:
     """One set of conditions, ready to check: facts first (cheap), then the text; the text's
-    reasons are listed first, as they say most about the post."""
+    reasons are listed first, as they say most about the post. `needs` are term keys of
+    which a post must have one to meet the text conditions (None: no such keys), so most
+    posts are turned away by one set intersection."""
 
     facts: tuple[Check, ...]
     text: tuple[Check, ...]
+    needs: frozenset[str] | None
 
     def reasons(self, post: _Post) -> tuple[str, ...] | None:
+        if self.needs is not None and self.needs.isdisjoint(post.found):
+            return None
         met: list[str] = []
         for check in self.facts:
             reasons = check(post)
@@ -149,6 +157,8 @@ class _Entry:
     rules: tuple[_Rules, ...]
     slot: int
     start: int
+    needs: frozenset[str] | None
+    """Term keys a post must have one of to meet any of the rule sets (None: unknown)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +170,7 @@ class CompiledLanes:
     embed: Embedder
     example_rows: NDArray[np.float32]
     entries: tuple[_Entry, ...]
+    terms: TermIndex
     _starts: NDArray[np.intp] = field(repr=False)
 
     def similarities(self, text: str) -> NDArray[np.float32]:
@@ -205,10 +216,10 @@ def _followers(least: int) -> Check:
 
 
 def _hashtags(tags: tuple[str, ...]) -> Check:
-    wanted = frozenset(tags)
+    wanted = frozenset(Hashtag(tag).key for tag in tags)
 
     def check(post: _Post) -> tuple[str, ...] | None:
-        if wanted.isdisjoint(post.terms.hashtags):
+        if wanted.isdisjoint(post.found):
             return None
         return tuple(f"hashtag #{tag}" for tag in tags if tag in post.terms.hashtags)
 
@@ -219,7 +230,7 @@ def _keywords(keywords: tuple[Term, ...]) -> Check:
     any_of = TermSet(keywords)
 
     def check(post: _Post) -> tuple[str, ...] | None:
-        if not any_of.matches(post.terms):
+        if not any_of.holds(post.found):
             return None
         return tuple(f'keyword "{keyword.text}"' for keyword in any_of.matching(post.terms))
 
@@ -228,7 +239,7 @@ def _keywords(keywords: tuple[Term, ...]) -> Check:
 
 def _query(query: QueryNode) -> Check:
     def check(post: _Post) -> tuple[str, ...] | None:
-        if not query.matches(post.terms):
+        if not query.holds(post.found):
             return None
         return (f"query {query.explain(post.terms)}",)
 
@@ -250,13 +261,26 @@ def _compiled_rules(rules: RuleSet) -> _Rules:
     if rules.min_followers is not None:
         facts.append(_followers(rules.min_followers))
     text: list[Check] = []
+    needs: list[frozenset[str]] = []
     if rules.hashtags:
         text.append(_hashtags(rules.hashtags))
+        needs.append(frozenset(Hashtag(tag).key for tag in rules.hashtags))
     if rules.keywords:
         text.append(_keywords(rules.keywords))
+        needs.append(frozenset(keyword.key for keyword in rules.keywords))
     if rules.query is not None:
         text.append(_query(rules.query))
-    return _Rules(tuple(facts), tuple(text))
+        if (needed := rules.query.needs()) is not None:
+            needs.append(needed)
+    return _Rules(tuple(facts), tuple(text), min(needs, key=len) if needs else None)
+
+
+def _terms(rules: RuleSet) -> Iterator[Term]:
+    """Every term the rules look for in a post's text."""
+    yield from (Hashtag(tag) for tag in rules.hashtags)
+    yield from rules.keywords
+    if rules.query is not None:
+        yield from terms_of(rules.query)
 
 
 def compile_lanes(config: LaneConfig, *, embedder: Embedder = embed) -> CompiledLanes:
@@ -271,14 +295,20 @@ def compile_lanes(config: LaneConfig, *, embedder: Embedder = embed) -> Compiled
         slot = len(starts) if category.examples else -1
         if category.examples:
             starts.append(len(texts))
-        entries.append(_Entry(category, rules, slot, len(texts)))
+        needed = [r.needs for r in rules]
+        needs = None if None in needed else frozenset().union(*filter(None, needed))
+        entries.append(_Entry(category, rules, slot, len(texts), needs))
         texts.extend(category.examples)
     rows = np.asarray(embedder(texts), dtype=np.float32) if texts else np.zeros((0, 0), np.float32)
+    terms = TermIndex(
+        term for category in config.categories for rules in category.rules for term in _terms(rules)
+    )
     return CompiledLanes(
         config,
         embedder,
         rows,
         tuple(entries),
+        terms,
         np.asarray(starts, dtype=np.intp),
     )
 
@@ -329,15 +359,25 @@ def decide_lane(
     similarity to every example (`CompiledLanes.similarities_of_batch`), for callers that
     embed posts in batches; without either the text is embedded only if some category
     needs its examples compared."""
+    terms = PostTerms.of(facts.text)
     post = _Post(
-        facts, PostTerms.of(facts.text), _handle(facts.author_handle), _handle(facts.channel_handle)
+        facts,
+        terms,
+        lanes.terms.found(terms),
+        _handle(facts.author_handle),
+        _handle(facts.channel_handle),
     )
     found: NDArray[np.float32] | None = None
     nearest: list[float] = []
     ranked: list[tuple[int, float, int, CategoryMatch]] = []
     for order, entry in enumerate(lanes.entries):
         category = entry.category
-        rule_reasons = _rules_reasons(entry, post) if entry.rules else None
+        if entry.needs is not None and entry.needs.isdisjoint(post.found):
+            if entry.slot < 0:
+                continue  # neither its rules nor examples can place the post
+            rule_reasons = None
+        else:
+            rule_reasons = _rules_reasons(entry, post) if entry.rules else None
         reasons, score = rule_reasons, 1.0
         compare = entry.slot >= 0 and (
             not entry.rules

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 
 from carelane.triage.features import DIMENSIONS, Features, featurise
 
@@ -86,15 +87,13 @@ class LinearModels:
         return probabilities
 
     def scores_of(self, features: Features) -> NDArray[np.float32]:
-        """The raw (posts x table columns) scores of featurised posts."""
-        order = np.argsort(features.row, kind="stable")
-        rows = features.row[order]
-        contributions = self._weights[self._row_of[features.column[order]]]
-        contributions *= features.value[order, None]
-        scores = np.zeros((features.rows, len(self._bias)), dtype=np.float32)
-        if len(rows):
-            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            scores[rows[starts]] = np.add.reduceat(contributions, starts, axis=0)
+        """The raw (posts x table columns) scores of featurised posts: one sparse product
+        of the batch's (post, table row) coordinates with the table."""
+        batch = sparse.coo_array(
+            (features.value, (features.row, self._row_of[features.column])),
+            shape=(features.rows, len(self._weights)),
+        )
+        scores: NDArray[np.float32] = np.asarray(batch @ self._weights, dtype=np.float32)
         scores += self._bias
         return scores
 

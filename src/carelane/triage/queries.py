@@ -46,6 +46,17 @@ class QueryNode:
     def matches(self, terms: PostTerms) -> bool:
         raise NotImplementedError
 
+    def holds(self, found: frozenset[str]) -> bool:
+        """Whether the query holds for a post whose terms, by `key`, are `found` (the terms
+        of the query a `TermIndex` of them found in the post): what `matches` says, with
+        every term looked up instead of searched for."""
+        raise NotImplementedError
+
+    def needs(self) -> frozenset[str] | None:
+        """Keys of terms at least one of which a post must have for the query to hold, or
+        None when no such set exists (`NOT refund` holds for a post with no terms)."""
+        raise NotImplementedError
+
     def explain(self, terms: PostTerms) -> str:
         """The part of a query that a post meets, in query syntax: only the branches of an
         OR that hold, and a long NOT cut short, e.g. `(bag AND lost AND NOT (…))`."""
@@ -69,6 +80,16 @@ class Phrase(QueryNode):
     def text(self) -> str:
         return " ".join(self.words) + ("*" if self.prefix else "")
 
+    @property
+    def key(self) -> str:
+        return self.needle
+
+    def holds(self, found: frozenset[str]) -> bool:
+        return self.needle in found
+
+    def needs(self) -> frozenset[str] | None:
+        return frozenset((self.needle,))
+
     def matches(self, terms: PostTerms) -> bool:
         if len(self.words) == 1 and not self.prefix:
             return self.words[0] in terms.words
@@ -86,6 +107,16 @@ class Hashtag(QueryNode):
     def text(self) -> str:
         return f"#{self.tag}"
 
+    @property
+    def key(self) -> str:
+        return self.text
+
+    def holds(self, found: frozenset[str]) -> bool:
+        return self.text in found
+
+    def needs(self) -> frozenset[str] | None:
+        return frozenset((self.text,))
+
     def matches(self, terms: PostTerms) -> bool:
         return self.tag in terms.hashtags
 
@@ -100,6 +131,16 @@ class Mention(QueryNode):
     @property
     def text(self) -> str:
         return f"@{self.handle}"
+
+    @property
+    def key(self) -> str:
+        return self.text
+
+    def holds(self, found: frozenset[str]) -> bool:
+        return self.text in found
+
+    def needs(self) -> frozenset[str] | None:
+        return frozenset((self.text,))
 
     def matches(self, terms: PostTerms) -> bool:
         return self.handle in terms.mentions
@@ -118,6 +159,13 @@ class And(QueryNode):
     def matches(self, terms: PostTerms) -> bool:
         return all(part.matches(terms) for part in self.parts)
 
+    def holds(self, found: frozenset[str]) -> bool:
+        return all(part.holds(found) for part in self.parts)
+
+    def needs(self) -> frozenset[str] | None:
+        known = [needed for part in self.parts if (needed := part.needs()) is not None]
+        return min(known, key=len) if known else None
+
     def explain(self, terms: PostTerms) -> str:
         return "(" + " AND ".join(part.explain(terms) for part in self.parts) + ")"
 
@@ -130,7 +178,7 @@ class TermSet:
     intersection, prefixes and phrases by one regular-expression search of the joined
     words. This is what keeps a category of thirty keywords cheap."""
 
-    __slots__ = ("_handles", "_pattern", "_tags", "_words", "terms")
+    __slots__ = ("_handles", "_pattern", "_tags", "_words", "keys", "terms")
 
     def __init__(self, terms: tuple[Term, ...]) -> None:
         self.terms = terms
@@ -140,6 +188,7 @@ class TermSet:
         self._pattern = re.compile("|".join(map(re.escape, needles))) if needles else None
         self._tags = frozenset(term.tag for term in terms if isinstance(term, Hashtag))
         self._handles = frozenset(term.handle for term in terms if isinstance(term, Mention))
+        self.keys = frozenset(term.key for term in terms)
 
     def matches(self, terms: PostTerms) -> bool:
         """Whether the post has any of the terms."""
@@ -149,6 +198,10 @@ class TermSet:
             or not self._tags.isdisjoint(terms.hashtags)
             or not self._handles.isdisjoint(terms.mentions)
         )
+
+    def holds(self, found: frozenset[str]) -> bool:
+        """Whether the post, whose terms by key are `found`, has any of the terms."""
+        return not self.keys.isdisjoint(found)
 
     def matching(self, terms: PostTerms) -> tuple[Term, ...]:
         """The terms the post has, in the order given."""
@@ -170,6 +223,15 @@ class Or(QueryNode):
     def matches(self, terms: PostTerms) -> bool:
         return self._terms.matches(terms) or any(part.matches(terms) for part in self._others)
 
+    def holds(self, found: frozenset[str]) -> bool:
+        return self._terms.holds(found) or any(part.holds(found) for part in self._others)
+
+    def needs(self) -> frozenset[str] | None:
+        needed = [part.needs() for part in self.parts]
+        if any(part is None for part in needed):
+            return None
+        return frozenset().union(*(part for part in needed if part is not None))
+
     def explain(self, terms: PostTerms) -> str:
         held = [part.explain(terms) for part in self.parts if part.matches(terms)]
         return held[0] if len(held) == 1 else "(" + " OR ".join(held) + ")"
@@ -184,6 +246,12 @@ class Not(QueryNode):
 
     def matches(self, terms: PostTerms) -> bool:
         return not self.part.matches(terms)
+
+    def holds(self, found: frozenset[str]) -> bool:
+        return not self.part.holds(found)
+
+    def needs(self) -> frozenset[str] | None:
+        return None
 
     def explain(self, terms: PostTerms) -> str:
         text = str(self)
