@@ -1,0 +1,166 @@
+"""Agents and teams as routing sees them: skills with proficiency, capacity per network,
+presence, primary and backup duties per lane and network, and the teams that own lanes.
+
+An `AgentProfile` is what an admin configures; an `AgentSnapshot` is that profile at one
+moment: presence, conversations held per network, idle since when. Names of languages,
+categories and lanes are compared without regard to case.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from carelane.domain.channels import Network
+
+MIN_PROFICIENCY, MAX_PROFICIENCY = 1, 5
+MAX_CAPACITY = 100
+"""Most conversations of one network an agent may hold at once."""
+MIN_TIER, MAX_TIER = 1, 9
+
+
+def name_key(name: str) -> str:
+    """How routing compares names of lanes, teams, languages and categories."""
+    return name.strip().casefold()
+
+
+class AgentState(StrEnum):
+    """An agent's presence."""
+
+    AVAILABLE = "available"  # takes new conversations, pushed or pulled
+    BUSY = "busy"  # at work on what they hold: nothing is pushed; they may still pull
+    AWAY = "away"  # on a break: nothing new, pushed or pulled
+    OFFLINE = "offline"  # signed out
+
+
+PRESENT_STATES = frozenset({AgentState.AVAILABLE, AgentState.BUSY})
+"""States in which an agent may ask for the next conversation."""
+
+
+class SkillKind(StrEnum):
+    """What a skill is about."""
+
+    LANGUAGE = "language"  # an ISO 639-1 code: en, es, fr
+    CATEGORY = "category"  # a category of the lanes file: a product or a kind of request
+
+
+@dataclass(frozen=True, slots=True)
+class Skill:
+    """One thing an agent knows, and how well: 1 (copes) to 5 (expert)."""
+
+    kind: SkillKind
+    name: str
+    proficiency: int
+
+    def __post_init__(self) -> None:
+        if not MIN_PROFICIENCY <= self.proficiency <= MAX_PROFICIENCY:
+            raise ValueError(
+                f"proficiency {self.proficiency} of {self.name!r} is not "
+                f"{MIN_PROFICIENCY} to {MAX_PROFICIENCY}"
+            )
+
+
+class RepRole(StrEnum):
+    """An agent's duty on a lane and network, as the seeds' primary and backup reps."""
+
+    PRIMARY = "primary"  # answers the lane on that network first
+    BACKUP = "backup"  # steps in when no primary or team member can take it
+
+
+@dataclass(frozen=True, slots=True)
+class LaneDuty:
+    """An agent is the primary or backup rep of a lane, on one network or on all (None)."""
+
+    lane: str
+    role: RepRole
+    network: Network | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """A group of agents: the lanes it owns, the lanes it backs up when they overflow, and
+    its support tier (1 first line, 2, 3 specialists)."""
+
+    name: str
+    lanes: tuple[str, ...] = ()
+    tier: int = 1
+    backup_lanes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AgentProfile:
+    """What an admin configures about an agent.
+
+    `tier` is the highest tier of conversation the agent may take. `capacity` gives how
+    many conversations of each network they may hold at once; a network that is missing
+    (or 0) is one they do not work.
+    """
+
+    name: str
+    teams: tuple[str, ...] = ()
+    tier: int = 1
+    email: str | None = None
+    skills: tuple[Skill, ...] = ()
+    capacity: Mapping[Network, int] = field(default_factory=dict)
+    duties: tuple[LaneDuty, ...] = ()
+    _levels: dict[tuple[SkillKind, str], int] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+    _duties: dict[tuple[str, Network | None], RepRole] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for skill in self.skills:
+            key = (skill.kind, name_key(skill.name))
+            self._levels[key] = max(skill.proficiency, self._levels.get(key, 0))
+        for duty in self.duties:
+            self._duties[(name_key(duty.lane), duty.network)] = duty.role
+
+    def proficiency(self, kind: SkillKind, name: str) -> int:
+        """The agent's level in a skill, 0 when they do not have it."""
+        return self._levels.get((kind, name_key(name)), 0)
+
+    def duty(self, lane: str, network: Network) -> RepRole | None:
+        """The agent's role on a lane and network; a duty naming the network wins over one
+        for every network."""
+        lane = name_key(lane)
+        role = self._duties.get((lane, network))
+        return role if role is not None else self._duties.get((lane, None))
+
+    def capacity_on(self, network: Network) -> int:
+        return self.capacity.get(network, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSnapshot:
+    """An agent at one moment: their profile, presence, conversations held per network,
+    and since when they have had nothing new (None: nothing yet this shift)."""
+
+    id: int
+    profile: AgentProfile
+    state: AgentState = AgentState.AVAILABLE
+    load: Mapping[Network, int] = field(default_factory=dict)
+    idle_since: datetime | None = None
+
+    @property
+    def name(self) -> str:
+        return self.profile.name
+
+    def load_on(self, network: Network) -> int:
+        return self.load.get(network, 0)
+
+    def has_room_on(self, network: Network) -> bool:
+        """Whether one more conversation of the network stays within capacity."""
+        return self.load.get(network, 0) < self.profile.capacity.get(network, 0)
+
+    @property
+    def occupancy(self) -> float:
+        """Conversations held over slots, all networks together (1.0 when it has none)."""
+        slots = sum(self.profile.capacity.values())
+        return sum(self.load.values()) / slots if slots else 1.0
+
+    def describe_load(self, network: Network) -> str:
+        return (
+            f"{self.load_on(network)} of {self.profile.capacity_on(network)} {network} slots used"
+        )

@@ -1,0 +1,27 @@
+"""Spans of time as a supervisor reads them ("4 min", "2 h 5 min"), and the check that a
+moment is timezone-aware."""
+
+from datetime import datetime, timedelta
+
+
+def describe_duration(span: timedelta) -> str:
+    """A span rounded down to what matters: `under 1 min`, `12 min`, `2 h 5 min`,
+    `3 d 4 h`. A negative span is described by its length."""
+    seconds = int(abs(span.total_seconds()))
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86_400
+    if minutes == 0:
+        return "under 1 min"
+    if hours == 0:
+        return f"{minutes} min"
+    if days == 0:
+        rest = minutes - hours * 60
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    rest = hours - days * 24
+    return f"{days} d {rest} h" if rest else f"{days} d"
+
+
+def require_aware(moment: datetime, what: str) -> None:
+    """Refuse a naive datetime: routing compares moments from many sources, and only
+    timezone-aware ones compare truthfully."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware (UTC), not {moment.isoformat()}")

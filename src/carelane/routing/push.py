@@ -1,0 +1,123 @@
+"""Push: a new or reopened conversation goes to the best available agent.
+
+Sticky first: a returning customer goes back to the agent who answered them before, when
+that agent is qualified and has a free slot. Otherwise every agent is assessed
+(`qualification.assess`) and the qualified one ranked first is chosen: primary reps
+before team members before backup reps (before backup teams, once the conversation
+overflows), then the tier nearest the conversation's, the best category and language
+proficiency, the lowest occupancy, and the longest idle.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from carelane.routing.agents import AgentSnapshot
+from carelane.routing.durations import require_aware
+from carelane.routing.overflow import OverflowStage, overflow_stage
+from carelane.routing.qualification import Assessment, assess
+from carelane.routing.requirements import ConversationToRoute, requirements_for
+from carelane.routing.roster import Roster, Standing
+
+RUNNERS_UP = 3
+"""Next-best agents a decision names, so a supervisor sees the choice was close or not."""
+
+
+class PushOutcome(StrEnum):
+    """How a push decision came out."""
+
+    STICKY = "sticky"  # back to the customer's previous agent
+    BEST_MATCH = "best match"  # the best qualified agent
+    OVERFLOW = "overflow"  # an agent offered it only because it overflowed
+    HELD = "held"  # someone holds it already: nothing to push
+    NOBODY = "nobody"  # nobody may take it now; it waits in the queue
+
+
+@dataclass(frozen=True, slots=True)
+class PushDecision:
+    """Who gets a conversation, and why, in sentences a supervisor reads."""
+
+    conversation_id: int
+    agent: AgentSnapshot | None
+    outcome: PushOutcome
+    overflow: OverflowStage
+    explanation: str
+    runners_up: tuple[str, ...] = ()
+
+    @property
+    def assigned(self) -> bool:
+        return self.agent is not None
+
+
+def choose_agent(
+    conversation: ConversationToRoute, roster: Roster, *, now: datetime
+) -> PushDecision:
+    """The agent a conversation should be pushed to at `now`, or why there is none."""
+    require_aware(now, "now")
+    stage = overflow_stage(conversation, roster, now=now)
+    if conversation.holder_id is not None:
+        holder = roster.agent(conversation.holder_id)
+        who = holder.name if holder is not None else f"agent {conversation.holder_id}"
+        return PushDecision(
+            conversation.id, None, PushOutcome.HELD, stage, f"already held by {who}"
+        )
+    requirements = requirements_for(conversation, roster.policy(conversation.lane))
+    overflowing = stage.overflowing
+    suffix = f" ({stage.explanation})" if overflowing else ""
+    previous_note = ""
+    previous = (
+        roster.agent(conversation.previous_agent_id)
+        if conversation.previous_agent_id is not None
+        else None
+    )
+    if previous is not None:
+        sticky = assess(previous, requirements, roster, overflowing=overflowing)
+        if sticky.qualified:
+            return PushDecision(
+                conversation.id,
+                previous,
+                PushOutcome.STICKY,
+                stage,
+                f"back to the customer's previous agent; {sticky.explain(now)}{suffix}",
+            )
+        previous_note = f"; previous agent {sticky.explain(now)}"
+    assessments = [
+        assess(agent, requirements, roster, overflowing=overflowing) for agent in roster.agents
+    ]
+    qualified = sorted((a for a in assessments if a.qualified), key=lambda a: a.rank_key)
+    if not qualified:
+        return PushDecision(
+            conversation.id,
+            None,
+            PushOutcome.NOBODY,
+            stage,
+            f"nobody may take it now: {_why_nobody(assessments)}{previous_note}{suffix}",
+        )
+    best = qualified[0]
+    outcome = PushOutcome.OVERFLOW if _by_overflow(best) else PushOutcome.BEST_MATCH
+    return PushDecision(
+        conversation.id,
+        best.agent,
+        outcome,
+        stage,
+        f"{best.explain(now)}{previous_note}{suffix}",
+        tuple(other.explain(now) for other in qualified[1 : 1 + RUNNERS_UP]),
+    )
+
+
+def _by_overflow(assessment: Assessment) -> bool:
+    return bool(assessment.relaxed) or assessment.standing is Standing.BACKUP_TEAM
+
+
+def _why_nobody(assessments: list[Assessment]) -> str:
+    """The agents' first reasons counted: `3 is away, 2 no free twitter slot`."""
+    if not assessments:
+        return "no agents on the roster"
+    reasons = Counter(_reason_kind(a.refusals[0]) for a in assessments)
+    return ", ".join(f"{count} {reason}" for reason, count in reasons.most_common())
+
+
+def _reason_kind(refusal: str) -> str:
+    """A refusal without its per-agent figures, so like reasons count together."""
+    return refusal.split(" (", 1)[0]

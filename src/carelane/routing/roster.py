@@ -1,0 +1,135 @@
+"""Who is on shift and how each stands towards a lane: the agents, their teams, the lanes
+the teams own or back up, and the lanes' policies, indexed for the policies' questions."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from carelane.domain.channels import Network
+from carelane.routing.agents import AgentProfile, AgentSnapshot, RepRole, Team, name_key
+from carelane.routing.lane_policies import LanePolicy
+
+
+class Standing(StrEnum):
+    """Why an agent may be offered a lane's conversation; earlier ones are offered first."""
+
+    PRIMARY = "primary rep"
+    MEMBER = "team member"
+    BACKUP = "backup rep"
+    BACKUP_TEAM = "backup team"  # only once the conversation overflows
+
+
+STANDING_RANK = {standing: rank for rank, standing in enumerate(Standing)}
+
+
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """Agents (unique ids), teams (unique names) and lane policies at one moment.
+
+    A lane with no policy of its own gets `LanePolicy(name)`'s defaults.
+    """
+
+    agents: tuple[AgentSnapshot, ...]
+    teams: tuple[Team, ...] = ()
+    lanes: tuple[LanePolicy, ...] = ()
+    _agents: dict[int, AgentSnapshot] = field(init=False, repr=False, compare=False)
+    _teams: dict[str, Team] = field(init=False, repr=False, compare=False)
+    _owners: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    _backups: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    _policies: dict[str, LanePolicy] = field(init=False, repr=False, compare=False)
+    _agent_teams: dict[int, tuple[AgentProfile, frozenset[str]]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        agents = {agent.id: agent for agent in self.agents}
+        if len(agents) != len(self.agents):
+            raise ValueError("agent ids must be unique in a roster")
+        teams = {name_key(team.name): team for team in self.teams}
+        if len(teams) != len(self.teams):
+            raise ValueError("team names must be unique in a roster")
+        set_ = object.__setattr__
+        set_(self, "_agents", agents)
+        set_(self, "_teams", teams)
+        set_(self, "_owners", _by_lane((key, team.lanes) for key, team in teams.items()))
+        set_(self, "_backups", _by_lane((key, team.backup_lanes) for key, team in teams.items()))
+        set_(self, "_policies", {name_key(policy.name): policy for policy in self.lanes})
+        set_(
+            self,
+            "_agent_teams",
+            {
+                agent.id: (agent.profile, frozenset(map(name_key, agent.profile.teams)))
+                for agent in self.agents
+            },
+        )
+
+    def agent(self, agent_id: int) -> AgentSnapshot | None:
+        return self._agents.get(agent_id)
+
+    def team(self, name: str) -> Team | None:
+        return self._teams.get(name_key(name))
+
+    def owning_teams(self, lane: str) -> tuple[Team, ...]:
+        """The teams that own a lane, in roster order."""
+        owners = self._owners.get(name_key(lane), frozenset())
+        return tuple(team for team in self.teams if name_key(team.name) in owners)
+
+    def backup_teams(self, lane: str) -> tuple[Team, ...]:
+        """The teams offered a lane's conversations once they overflow, in roster order."""
+        backups = self._backups.get(name_key(lane), frozenset())
+        return tuple(team for team in self.teams if name_key(team.name) in backups)
+
+    def policy(self, lane: str) -> LanePolicy:
+        return self._policies.get(name_key(lane)) or LanePolicy(lane)
+
+    def teams_of(self, agent: AgentSnapshot) -> frozenset[str]:
+        """The agent's teams, as name keys (from the roster's index when the agent's
+        profile is the one the roster holds)."""
+        known = self._agent_teams.get(agent.id)
+        if known is not None and known[0] is agent.profile:
+            return known[1]
+        return frozenset(map(name_key, agent.profile.teams))
+
+    def standing(
+        self,
+        agent: AgentSnapshot,
+        *,
+        lane: str,
+        network: Network,
+        team: str | None,
+        overflowing: bool,
+    ) -> Standing | None:
+        """How the agent stands towards a conversation of `lane` on `network` (held for
+        `team` after a transfer, when given); None when they are not to be offered it.
+
+        A primary rep answers their lane first, whichever team they are in; a backup rep
+        steps in after the owning teams' members; a backup team only once the
+        conversation overflows. A conversation transferred to a team goes to that team's
+        members only, and to the lane's backup teams once it overflows.
+        """
+        lane_key = name_key(lane)
+        teams = self.teams_of(agent)
+        role = agent.profile.duty(lane_key, network)
+        if team is not None:
+            member = name_key(team) in teams
+        else:
+            member = not teams.isdisjoint(self._owners.get(lane_key, frozenset()))
+            if role is RepRole.PRIMARY:
+                return Standing.PRIMARY
+            if role is RepRole.BACKUP:
+                return Standing.BACKUP
+        if member:
+            if role is RepRole.PRIMARY:
+                return Standing.PRIMARY
+            return Standing.BACKUP if role is RepRole.BACKUP else Standing.MEMBER
+        if overflowing and not teams.isdisjoint(self._backups.get(lane_key, frozenset())):
+            return Standing.BACKUP_TEAM
+        return None
+
+
+def _by_lane(lanes_of_teams: Iterable[tuple[str, tuple[str, ...]]]) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for team, lanes in lanes_of_teams:
+        for lane in lanes:
+            found.setdefault(name_key(lane), set()).add(team)
+    return {lane: frozenset(teams) for lane, teams in found.items()}
