@@ -35,7 +35,7 @@ from carelane.triage.lane_file import load_lane_config
 from carelane.triage.queries import Hashtag, QueryNode, Term, TermSet
 from carelane.triage.term_index import TermIndex, terms_of
 from carelane.triage.terms import PostTerms, fold
-from carelane.triage.text_vectors import Embedder, embed
+from carelane.triage.text_vectors import Embedder, Rows, dense, embed_sparse
 
 SHIPPED_CONFIGS = ("example", "airline")
 """Lane files that ship in this package as `lanes_<name>.yaml`."""
@@ -175,16 +175,19 @@ class CompiledLanes:
 
     def similarities(self, text: str) -> NDArray[np.float32]:
         """The text's similarity to every example, in `example_rows` order."""
-        return self.similarities_of(self.embed([text])[0])
+        similarities: NDArray[np.float32] = self.similarities_of_batch(self.embed([text]))[0]
+        return similarities
 
     def similarities_of(self, vector: NDArray[np.float32]) -> NDArray[np.float32]:
         """A precomputed vector's similarity to every example (same embedder)."""
         similarities: NDArray[np.float32] = self.example_rows @ vector
         return similarities
 
-    def similarities_of_batch(self, vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+    def similarities_of_batch(self, vectors: Rows) -> NDArray[np.float32]:
         """Each row of precomputed vectors' similarity to every example, one row per vector."""
-        similarities: NDArray[np.float32] = vectors @ self.example_rows.T
+        similarities: NDArray[np.float32] = np.asarray(
+            vectors @ self.example_rows.T, dtype=np.float32
+        )
         return similarities
 
     def nearest(self, similarities: NDArray[np.float32]) -> list[float]:
@@ -283,7 +286,7 @@ def _terms(rules: RuleSet) -> Iterator[Term]:
         yield from terms_of(rules.query)
 
 
-def compile_lanes(config: LaneConfig, *, embedder: Embedder = embed) -> CompiledLanes:
+def compile_lanes(config: LaneConfig, *, embedder: Embedder = embed_sparse) -> CompiledLanes:
     """Prepare `config` for `decide_lane`: conditions turned into checks and the example
     posts embedded with `embedder`, which then embeds each post whose examples need
     comparing."""
@@ -299,7 +302,7 @@ def compile_lanes(config: LaneConfig, *, embedder: Embedder = embed) -> Compiled
         needs = None if None in needed else frozenset().union(*filter(None, needed))
         entries.append(_Entry(category, rules, slot, len(texts), needs))
         texts.extend(category.examples)
-    rows = np.asarray(embedder(texts), dtype=np.float32) if texts else np.zeros((0, 0), np.float32)
+    rows = dense(embedder(texts)) if texts else np.zeros((0, 0), np.float32)
     terms = TermIndex(
         term for category in config.categories for rules in category.rules for term in _terms(rules)
     )
@@ -346,6 +349,34 @@ def _rules_reasons(entry: _Entry, post: _Post) -> tuple[str, ...] | None:
     return None
 
 
+class _Examples:
+    """A post's similarity to the lanes' example posts, worked out when first needed."""
+
+    def __init__(
+        self,
+        lanes: CompiledLanes,
+        text: str,
+        vector: NDArray[np.float32] | None,
+        similarities: NDArray[np.float32] | None,
+    ) -> None:
+        self.lanes, self.text, self.vector = lanes, text, vector
+        self.similarities = similarities
+        self.best: list[float] | None = None
+
+    def nearest(self, entry: _Entry) -> tuple[float, int]:
+        """The similarity to the category's nearest example, and which one it is (from 1)."""
+        if self.similarities is None:
+            if self.vector is not None:
+                self.similarities = self.lanes.similarities_of(self.vector)
+            else:
+                self.similarities = self.lanes.similarities(self.text)
+        if self.best is None:
+            self.best = self.lanes.nearest(self.similarities)
+        stop = entry.start + len(entry.category.examples)
+        closest = int(np.argmax(self.similarities[entry.start : stop])) + 1
+        return self.best[entry.slot], closest
+
+
 def decide_lane(
     lanes: CompiledLanes,
     facts: PostFacts,
@@ -367,8 +398,7 @@ def decide_lane(
         _handle(facts.author_handle),
         _handle(facts.channel_handle),
     )
-    found: NDArray[np.float32] | None = None
-    nearest: list[float] = []
+    examples = _Examples(lanes, facts.text, vector, similarities)
     ranked: list[tuple[int, float, int, CategoryMatch]] = []
     for order, entry in enumerate(lanes.entries):
         category = entry.category
@@ -385,20 +415,10 @@ def decide_lane(
             or (category.combine is Combine.ALL and rule_reasons is not None)
         )
         if compare:
-            if found is None:
-                if similarities is not None:
-                    found = similarities
-                elif vector is not None:
-                    found = lanes.similarities_of(vector)
-                else:
-                    found = lanes.similarities(facts.text)
-                nearest = lanes.nearest(found)
-            similarity = nearest[entry.slot]
+            similarity, closest = examples.nearest(entry)
             if not similarity >= category.similarity:
                 reasons = None
             else:
-                stop = entry.start + len(category.examples)
-                closest = int(np.argmax(found[entry.start : stop])) + 1
                 alike = f"similar to example {closest} ({similarity:.2f})"
                 if rule_reasons is None:
                     reasons, score = (alike,), similarity

@@ -1,7 +1,9 @@
 """Text vectors for similarity between posts: hashed word and character n-grams.
 
 `embed` turns texts into dense float32 rows of `DIMENSIONS`, L2-normalised, so the cosine
-similarity of two texts is the dot product of their rows. Anything with the same
+similarity of two texts is the dot product of their rows; `embed_sparse` gives the same
+rows as a sparse array, which the swim lanes use (a post fills a few hundred of the
+columns, and comparing a batch with the examples costs that much). Anything with the same
 signature (`Embedder`) can replace it, such as a trained sentence-embedding model; the
 swim lanes take the embedder as a parameter and never look inside a vector.
 
@@ -25,9 +27,11 @@ process and on every machine.
 import re
 import zlib
 from collections.abc import Callable, Sequence
+from typing import TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 
 from carelane.triage.terms import fold
 
@@ -41,9 +45,19 @@ _OWN_DIRECTION_SPREAD = 64
 _OWN_WEIGHT_WORDS = 2.0  # the length of a text's own direction in its word half
 _OWN_WEIGHT_CHARS = 4.0  # and in its character half
 
-Embedder = Callable[[Sequence[str]], NDArray[np.float32]]
+Rows: TypeAlias = NDArray[np.float32] | sparse.csr_array
+Embedder = Callable[[Sequence[str]], Rows]
 """Texts in, one L2-normalised float32 row per text out (an all-zero row for a text with
-nothing to embed)."""
+nothing to embed), as a dense or a sparse array."""
+
+
+def dense(rows: Rows) -> NDArray[np.float32]:
+    """Rows an embedder gave, as a dense float32 array."""
+    values: NDArray[np.float32] = np.asarray(
+        rows.toarray() if isinstance(rows, sparse.csr_array) else rows, dtype=np.float32
+    )
+    return values
+
 
 # Words that say nothing about what a post is about; left out, they stop two posts from
 # looking alike merely because both say "I was on the flight to my".
@@ -127,10 +141,41 @@ def embed(texts: Sequence[str]) -> NDArray[np.float32]:
 
     Texts are bucketed a chunk at a time, so embedding many at once costs less per text
     than embedding them one by one."""
-    rows = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    for start in range(0, len(texts), _CHUNK):
-        rows[start : start + _CHUNK] = _embed_chunk(texts[start : start + _CHUNK])
-    return rows
+    if len(texts) < _SPARSE_FROM:
+        return _dense_rows(texts)
+    return dense(embed_sparse(texts))
+
+
+def embed_sparse(texts: Sequence[str]) -> Rows:
+    """What `embed` gives, as a sparse array when there are many texts: a text fills a few
+    hundred of the `DIMENSIONS` columns, and comparing a batch with example rows costs
+    that much. A few texts come as dense rows, which cost less to build."""
+    if len(texts) < _SPARSE_FROM:
+        return _dense_rows(texts)
+    parts = [_embed_chunk(texts[start : start + _CHUNK]) for start in range(0, len(texts), _CHUNK)]
+    return sparse.vstack(parts, format="csr", dtype=np.float32)
+
+
+_SPARSE_FROM = 32
+"""Texts from which sparse rows cost less than dense ones."""
+
+
+def _dense_rows(texts: Sequence[str]) -> NDArray[np.float32]:
+    """The rows of a few texts, summed densely."""
+    cleaned = [_clean(text) for text in texts]
+    rows = [row for row, text in enumerate(cleaned) if text]
+    counts = np.zeros(len(texts) * DIMENSIONS)
+    if rows:
+        buckets, weighted = _bucketed_one_by_one([cleaned[r] for r in rows], np.asarray(rows))
+        counts = np.bincount(buckets, weighted, len(texts) * DIMENSIONS).astype(np.float64)
+    halves = counts.reshape(len(texts) * 2, HALF)
+    norms = np.sqrt(np.einsum("hd,hd->h", halves, halves))
+    filled = (norms > 0.0).reshape(len(texts), 2).sum(axis=1).repeat(2)
+    scale = np.divide(1.0, norms * np.sqrt(filled), out=np.zeros_like(norms), where=norms > 0.0)
+    unit: NDArray[np.float32] = (
+        (halves * scale[:, None]).reshape(len(texts), DIMENSIONS).astype(np.float32)
+    )
+    return unit
 
 
 def _own_direction(cleaned: str) -> NDArray[np.uint64]:
@@ -139,7 +184,7 @@ def _own_direction(cleaned: str) -> NDArray[np.uint64]:
     return _SPREAD + np.uint64(seed << 20 | 1 << 60)
 
 
-def _embed_chunk(texts: Sequence[str]) -> NDArray[np.float64]:
+def _embed_chunk(texts: Sequence[str]) -> sparse.csr_array:
     """The rows of a chunk of texts, every text's features hashed in one pass of arrays.
 
     Each text's features are summed in the same order as one text alone would sum them
@@ -147,18 +192,25 @@ def _embed_chunk(texts: Sequence[str]) -> NDArray[np.float64]:
     again), so a text's row does not depend on the texts beside it."""
     cleaned = [_clean(text) for text in texts]
     rows = [row for row, text in enumerate(cleaned) if text]
-    counts = np.zeros((len(texts), 2, HALF))
-    if rows:
-        bucketing = _bucketed if len(rows) >= _ARRAYS_FROM else _bucketed_one_by_one
-        buckets, weighted = bucketing([cleaned[row] for row in rows], np.asarray(rows))
-        summed = np.bincount(buckets, weighted, len(texts) * DIMENSIONS)
-        counts = np.asarray(summed, dtype=np.float64).reshape(counts.shape)
+    shape = (len(texts), DIMENSIONS)
+    if not rows:
+        return sparse.csr_array(shape, dtype=np.float32)
+    bucketing = _bucketed if len(rows) >= _ARRAYS_FROM else _bucketed_one_by_one
+    buckets, weighted = bucketing([cleaned[row] for row in rows], np.asarray(rows))
+    # Building the array keeps each row's features in the order given (the order a text
+    # alone has them) and sums repeats row by row, so a row never depends on the others.
+    row, column = np.divmod(buckets, DIMENSIONS)
+    matrix = sparse.csr_array((weighted, (row, column)), shape=shape)
+    matrix.sum_duplicates()
     # Each half to unit length, then the row: a text with both halves has halves of 1/√2.
-    norms = np.sqrt(np.einsum("rhd,rhd->rh", counts, counts))
-    filled = (norms > 0.0).sum(axis=1, keepdims=True)
+    counts = matrix.data
+    row = np.repeat(np.arange(len(texts)), np.diff(matrix.indptr))
+    half = row * 2 + (matrix.indices >= HALF)
+    norms = np.sqrt(np.bincount(half, weights=counts * counts, minlength=2 * len(texts)))
+    filled = (norms > 0.0).reshape(len(texts), 2).sum(axis=1).repeat(2)
     scale = np.divide(1.0, norms * np.sqrt(filled), out=np.zeros_like(norms), where=norms > 0.0)
-    unit: NDArray[np.float64] = (counts * scale[:, :, None]).reshape(len(texts), DIMENSIONS)
-    return unit
+    matrix.data = (counts * scale[half]).astype(np.float32)
+    return matrix
 
 
 _ARRAYS_FROM = 8
@@ -209,7 +261,8 @@ def _bucketed(
     texts: Sequence[str], rows: NDArray[np.intp]
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """(flat bucket in the chunk's rows, signed weight) of every feature of the (non-empty,
-    cleaned) texts, text by text in `_embed_chunk`'s order; `rows[k]` is text k's row."""
+    cleaned) texts, kind by kind; one text's features among them come in the order it has
+    alone (`_bucketed_one_by_one`). `rows[k]` is text k's row."""
     count = len(texts)
     # Words and the pairs of neighbouring words, over all the texts at once.
     words = [_WORD.findall(text) for text in texts]
@@ -259,10 +312,8 @@ def _bucketed(
             np.full(len(own), _OWN_CHARS_PART, dtype=np.intp),
         )
     )
-    # Within a text and part, features keep their order: unigrams before bigrams, and
-    # n-grams by size, then by start, as `_word_features` and `_char_features` give them.
-    order = np.argsort(doc * 4 + part, kind="stable")
-    features, doc, part = features[order], doc[order], part[order]
+    # Within a text, features come in the order `_word_features` and `_char_features` give
+    # them: words, word pairs, own direction, 3-, 4- and 5-grams, own direction again.
     mixed = _mixed(features)
     half = np.where(part >= _CHARS_PART, HALF, 0)
     buckets = (mixed & _BUCKET_MASK).astype(np.intp) + half + rows[doc] * DIMENSIONS
