@@ -239,15 +239,18 @@ def _divide(
                     chosen[(network, kind, priority)] = policies[tied[0]]
     problems = [_tie_problem(policies, pair, scope) for pair, scope in ties.items()]
     problems.sort(key=lambda problem: problem.policy or 0)
+    networks_by_gap: dict[tuple[tuple[int, int], ...], list[str]] = defaultdict(list)
     for network, priorities in gaps.items():
-        for low, high in _runs(priorities):
-            problems.append(
-                ScopeProblem(
-                    None,
-                    f"no policy covers {network.value} at priority {low}-{high}; add one "
-                    "that names no channel kind, or widen one",
-                )
+        networks_by_gap[tuple(_runs(priorities))].append(network.value)
+    for runs, networks in networks_by_gap.items():
+        uncovered = ", ".join(f"{low}-{high}" for low, high in runs)
+        problems.append(
+            ScopeProblem(
+                None,
+                f"no policy covers {', '.join(networks)} at priority {uncovered}; add one that "
+                "names no channel kind, or widen one",
             )
+        )
     return chosen, problems
 
 

@@ -77,16 +77,28 @@ def test_a_priority_outside_0_to_100_is_refused() -> None:
 def test_a_gap_is_named_by_network_and_priorities() -> None:
     problems = scope_problems([TWITTER, URGENT])
 
-    assert problems[0] == ScopeProblem(
-        None,
-        "no policy covers facebook at priority 0-79; add one that names no channel kind, "
-        "or widen one",
-    )
-    assert len(problems) == 5  # every network but twitter, below the urgent band
+    assert problems == [
+        ScopeProblem(
+            None,
+            "no policy covers facebook, instagram, youtube, forum, review_site at priority "
+            "0-79; add one that names no channel kind, or widen one",
+        )
+    ]
+
+
+def test_gaps_of_different_priorities_are_told_apart() -> None:
+    middle = policy("Middle", min_priority=30, max_priority=60)
+
+    assert [problem.message.split(";")[0] for problem in scope_problems([TWITTER, middle])] == [
+        "no policy covers facebook, instagram, youtube, forum, review_site at priority 0-29, 61-100"
+    ]
 
 
 def test_a_kind_only_policy_leaves_a_gap_for_conversations_of_unknown_kind() -> None:
-    assert len(scope_problems([SEARCHES])) == 6
+    assert [problem.message.split(";")[0] for problem in scope_problems([SEARCHES])] == [
+        "no policy covers twitter, facebook, instagram, youtube, forum, review_site at "
+        "priority 0-100"
+    ]
 
 
 def test_two_policies_with_the_same_scope_are_a_problem_at_the_later() -> None:
@@ -124,7 +136,10 @@ def test_ties_of_channel_kinds_name_the_kind() -> None:
 
 
 def test_a_set_with_a_problem_is_refused_naming_it() -> None:
-    with pytest.raises(ValueError, match="no policy covers twitter at priority 0-79"):
+    with pytest.raises(
+        ValueError,
+        match="no policy covers twitter, facebook, instagram, youtube, forum, review_site at",
+    ):
         levels(URGENT)
     with pytest.raises(ValueError, match="names calendar 'office', which is not one of 24/7"):
         ServiceLevels((ALWAYS,), (policy("Office", calendar="office"),))
