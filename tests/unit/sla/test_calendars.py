@@ -274,6 +274,7 @@ def test_opening_hours_are_wall_clock_times_without_a_zone() -> None:
 
 def test_load_zone_names_the_zone() -> None:
     assert load_zone("Asia/Kolkata") == ZoneInfo("Asia/Kolkata")
+    assert OFFICE.zone == LONDON
     with pytest.raises(ValueError, match="'Mars/Olympus' is not a known time zone"):
         load_zone("Mars/Olympus")
 
