@@ -121,12 +121,19 @@ class AgentProfile:
         """The agent's level in a skill, 0 when they do not have it."""
         return self._levels.get((kind, name_key(name)), 0)
 
+    def proficiency_by_key(self, kind: SkillKind, key: str) -> int:
+        """`proficiency` of a name already passed through `name_key` (routing's hot path)."""
+        return self._levels.get((kind, key), 0)
+
     def duty(self, lane: str, network: Network) -> RepRole | None:
         """The agent's role on a lane and network; a duty naming the network wins over one
         for every network."""
-        lane = name_key(lane)
-        role = self._duties.get((lane, network))
-        return role if role is not None else self._duties.get((lane, None))
+        return self.duty_by_key(name_key(lane), network)
+
+    def duty_by_key(self, lane_key: str, network: Network) -> RepRole | None:
+        """`duty` of a lane name already passed through `name_key`."""
+        role = self._duties.get((lane_key, network))
+        return role if role is not None else self._duties.get((lane_key, None))
 
     def capacity_on(self, network: Network) -> int:
         return self.capacity.get(network, 0)

@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 from carelane.domain.channels import Network
 from carelane.routing.agents import PRESENT_STATES, AgentSnapshot, name_key
 from carelane.routing.durations import require_aware
-from carelane.routing.qualification import assess
+from carelane.routing.qualification import Assessment, assess
 from carelane.routing.queues import DEFAULT_BREACH_WINDOW, QueuePosition, order_queue
 from carelane.routing.requirements import ConversationToRoute, Requirements, requirements_for
-from carelane.routing.roster import Roster
+from carelane.routing.roster import Roster, Standing
 
 _GroupKey = tuple[str, Network, str, str, int, str, bool]
 
@@ -104,6 +104,8 @@ class PullDecision:
     may_take: int
     explanation: str
     by_overflow: bool = False
+    """Offered only because it overflowed: the agent is in a backup team, or lacks a
+    required skill that overflow relaxed."""
 
     @property
     def conversation(self) -> ConversationToRoute | None:
@@ -118,7 +120,7 @@ def next_conversation(
     if agent.state not in PRESENT_STATES:
         return PullDecision(agent.id, None, 0, f"{agent.name} is {agent.state}: nothing is offered")
     best: QueuePosition | None = None
-    best_group: _Group | None = None
+    best_fit: Assessment | None = None
     may_take = 0
     qualified: list[int] = []
     room: dict[Network, bool] = {}
@@ -137,11 +139,11 @@ def next_conversation(
         may_take += len(group.positions)
         head = _head(group, exclude)
         if head is not None and (best is None or head.key < best.key):
-            best, best_group = head, group
+            best, best_fit = head, fit
     if exclude:
         wanted = set(qualified)
         may_take -= sum(1 for taken in exclude if queue._group_of.get(taken) in wanted)
-    if best is None or best_group is None:
+    if best is None or best_fit is None:
         return PullDecision(
             agent.id,
             None,
@@ -154,14 +156,15 @@ def next_conversation(
         for part in (conversation.lane, str(conversation.network), conversation.known_language)
         if part
     )
-    overflow = " (overflow)" if best_group.overflowing else ""
+    by_overflow = bool(best_fit.relaxed) or best_fit.standing is Standing.BACKUP_TEAM
+    overflow = f" (overflow: {_relaxed(best_fit)})" if by_overflow else ""
     return PullDecision(
         agent.id,
         best,
         may_take,
         f"conversation {conversation.id}: {best.explanation}; {where}{overflow}; "
         f"first of {may_take} {agent.name} may take",
-        by_overflow=best_group.overflowing,
+        by_overflow=by_overflow,
     )
 
 
@@ -170,3 +173,9 @@ def _head(group: _Group, exclude: Set[int]) -> QueuePosition | None:
         if position.conversation.id not in exclude:
             return position
     return None
+
+
+def _relaxed(fit: Assessment) -> str:
+    """What overflow let pass: `backup team, does not speak de`."""
+    backup = ("backup team",) if fit.standing is Standing.BACKUP_TEAM else ()
+    return ", ".join((*backup, *fit.relaxed))

@@ -8,15 +8,16 @@ overflows), then the tier nearest the conversation's, the best category and lang
 proficiency, the lowest occupancy, and the longest idle.
 """
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from carelane.routing.agents import AgentSnapshot
+from carelane.routing.agents import AgentSnapshot, AgentState
 from carelane.routing.durations import require_aware
 from carelane.routing.overflow import OverflowStage, overflow_stage
-from carelane.routing.qualification import Assessment, assess
+from carelane.routing.qualification import Assessment, RankKey, assess
 from carelane.routing.requirements import ConversationToRoute, requirements_for
 from carelane.routing.roster import Roster, Standing
 
@@ -82,19 +83,29 @@ def choose_agent(
                 f"back to the customer's previous agent; {sticky.explain(now)}{suffix}",
             )
         previous_note = f"; previous agent {sticky.explain(now)}"
-    assessments = [
-        assess(agent, requirements, roster, overflowing=overflowing) for agent in roster.agents
+    network = conversation.network
+    free = [
+        agent
+        for agent in roster.agents
+        if agent.state is AgentState.AVAILABLE and agent.has_room_on(network)
+    ]  # the rest are refused by `assess` too: only a decision for nobody needs their reasons
+    qualified = [
+        fit
+        for fit in (assess(agent, requirements, roster, overflowing=overflowing) for agent in free)
+        if fit.qualified
     ]
-    qualified = sorted((a for a in assessments if a.qualified), key=lambda a: a.rank_key)
     if not qualified:
+        everyone = [
+            assess(agent, requirements, roster, overflowing=overflowing) for agent in roster.agents
+        ]
         return PushDecision(
             conversation.id,
             None,
             PushOutcome.NOBODY,
             stage,
-            f"nobody may take it now: {_why_nobody(assessments)}{previous_note}{suffix}",
+            f"nobody may take it now: {_why_nobody(everyone)}{previous_note}{suffix}",
         )
-    best = qualified[0]
+    best, *runners_up = heapq.nsmallest(1 + RUNNERS_UP, qualified, key=_rank)
     outcome = PushOutcome.OVERFLOW if _by_overflow(best) else PushOutcome.BEST_MATCH
     return PushDecision(
         conversation.id,
@@ -102,8 +113,12 @@ def choose_agent(
         outcome,
         stage,
         f"{best.explain(now)}{previous_note}{suffix}",
-        tuple(other.explain(now) for other in qualified[1 : 1 + RUNNERS_UP]),
+        tuple(other.explain(now) for other in runners_up),
     )
+
+
+def _rank(assessment: Assessment) -> RankKey:
+    return assessment.rank_key
 
 
 def _by_overflow(assessment: Assessment) -> bool:

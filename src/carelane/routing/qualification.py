@@ -101,11 +101,11 @@ def assess(
         refusals.append(f"does not work {network}")
     elif not agent.has_room_on(network):
         refusals.append(f"no free {network} slot ({agent.describe_load(network)})")
-    standing = roster.standing(
+    standing = roster.standing_by_key(
         agent,
-        lane=requirements.lane,
+        lane_key=requirements.lane_key,
         network=network,
-        team=requirements.team,
+        team_key=requirements.team_key,
         overflowing=overflowing,
     )
     if standing is None:
@@ -115,7 +115,7 @@ def assess(
         refusals.append(f"tier {profile.tier}, needs tier {requirements.tier}")
     levels = []
     for need in (requirements.language, requirements.category):
-        level = profile.proficiency(need.kind, need.name) if need is not None else 0
+        level = profile.proficiency_by_key(need.kind, need.key) if need is not None else 0
         levels.append(level)
         if need is not None and level == 0 and need.need is Need.REQUIRED:
             (relaxed if overflowing else refusals).append(need.describe(0))

@@ -8,11 +8,11 @@ preferred: the language it is written in, its main category (the first triage gi
 plus its network (the agent needs a free slot there) and its tier, which never relax.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from carelane.domain.channels import Network
-from carelane.routing.agents import MAX_TIER, MIN_TIER, SkillKind
+from carelane.routing.agents import MAX_TIER, MIN_TIER, SkillKind, name_key
 from carelane.routing.durations import require_aware
 from carelane.routing.lane_policies import LanePolicy, Need
 
@@ -74,6 +74,10 @@ class SkillNeed:
     kind: SkillKind
     name: str
     need: Need
+    key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", name_key(self.name))
 
     def describe(self, level: int) -> str:
         """The agent's level in it, as a supervisor reads it: `speaks es 4/5`,
@@ -93,6 +97,12 @@ class Requirements:
     team: str | None
     language: SkillNeed | None
     category: SkillNeed | None
+    lane_key: str = field(init=False, repr=False, compare=False)
+    team_key: str | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lane_key", name_key(self.lane))
+        object.__setattr__(self, "team_key", name_key(self.team) if self.team else None)
 
     @property
     def skills(self) -> tuple[SkillNeed, ...]:

@@ -107,11 +107,28 @@ class Roster:
         conversation overflows. A conversation transferred to a team goes to that team's
         members only, and to the lane's backup teams once it overflows.
         """
-        lane_key = name_key(lane)
+        return self.standing_by_key(
+            agent,
+            lane_key=name_key(lane),
+            network=network,
+            team_key=name_key(team) if team is not None else None,
+            overflowing=overflowing,
+        )
+
+    def standing_by_key(
+        self,
+        agent: AgentSnapshot,
+        *,
+        lane_key: str,
+        network: Network,
+        team_key: str | None,
+        overflowing: bool,
+    ) -> Standing | None:
+        """`standing` with the lane and team names already passed through `name_key`."""
         teams = self.teams_of(agent)
-        role = agent.profile.duty(lane_key, network)
-        if team is not None:
-            member = name_key(team) in teams
+        role = agent.profile.duty_by_key(lane_key, network)
+        if team_key is not None:
+            member = team_key in teams
         else:
             member = not teams.isdisjoint(self._owners.get(lane_key, frozenset()))
             if role is RepRole.PRIMARY:

@@ -83,8 +83,25 @@ def test_overflowing_conversations_reach_backup_teams_and_relaxed_skills() -> No
     decision = next_conversation(social, queue)
     assert decision.conversation == waiting[1]
     assert decision.by_overflow
-    assert "; Care, twitter, en (overflow); first of 1 Sol may take" in decision.explanation
-    assert pulled(agent(2), conversation(1, language="de", waited=20)) == 1
+    assert decision.explanation == (
+        "conversation 2: priority 10; no deadline; waiting 16 min; "
+        "Care, twitter, en (overflow: backup team); first of 1 Sol may take"
+    )
+    ben = agent(2, "Ben")
+    german = conversation(1, language="de", waited=20)
+    decision = next_conversation(ben, WaitingQueue([german], roster=roster(ben), now=NOW))
+    assert decision.conversation == german
+    assert decision.by_overflow
+    assert "(overflow: does not speak de)" in decision.explanation
+
+
+def test_an_overflowing_conversation_a_member_qualifies_for_is_not_by_overflow() -> None:
+    ben = agent(2, "Ben")
+    queue = WaitingQueue([conversation(1, waited=30)], roster=roster(ben), now=NOW)
+    decision = next_conversation(ben, queue)
+    assert decision.conversation is not None
+    assert not decision.by_overflow
+    assert "overflow" not in decision.explanation
 
 
 def test_nothing_to_take_says_how_many_wait() -> None:
