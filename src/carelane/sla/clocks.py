@@ -226,12 +226,10 @@ def _deadline(
     target = policy.target(clock.kind)
     if target is None:  # pragma: no cover - resolution clocks are read only with a target
         raise ValueError(f"policy {policy.name!r} sets no {clock.kind.value} target")
-    due_at = _instant_reaching(clock, target, calendar)
-    warning_at = _instant_reaching(clock, policy.warning_after(target), calendar)
-    elapsed = sum(
-        (calendar.business_time_between(start, end or now) for start, end in clock.runs),
-        timedelta(),
-    )
+    counted = [calendar.business_time_between(start, end or now) for start, end in clock.runs]
+    elapsed = sum(counted, timedelta())
+    due_at = _instant_reaching(clock, counted, target, calendar)
+    warning_at = _instant_reaching(clock, counted, policy.warning_after(target), calendar)
     counted_until = clock.stopped_at or clock.paused_at  # None while it counts
     if due_at is not None and (due_at <= now if counted_until is None else due_at < counted_until):
         state = ClockState.BREACHED
@@ -256,16 +254,14 @@ def _deadline(
 
 
 def _instant_reaching(
-    clock: _Clock, amount: timedelta, calendar: BusinessCalendar
+    clock: _Clock, counted: list[timedelta], amount: timedelta, calendar: BusinessCalendar
 ) -> datetime | None:
-    """The instant the clock's counted business time reaches `amount`: within its runs,
-    else projected from where it stopped; None if it is paused short of `amount`."""
+    """The instant the clock's counted business time (`counted`, run by run) reaches
+    `amount`: within its runs, else projected from where it stopped; None if it is paused
+    short of `amount`."""
     remaining = amount
-    for start, end in clock.runs:
-        if end is None:
-            return calendar.deadline_after(start, remaining)
-        available = calendar.business_time_between(start, end)
-        if available > remaining:
+    for (start, end), available in zip(clock.runs, counted, strict=True):
+        if end is None or available > remaining:
             return calendar.deadline_after(start, remaining)
         remaining -= available
     if clock.stopped_at is not None:
