@@ -64,6 +64,7 @@ class OpeningHours:
     closes: time
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "weekday", Weekday(self.weekday))  # 0..6, or a ValueError
         for moment in (self.opens, self.closes):
             if moment.tzinfo is not None:
                 raise ValueError(f"opening hours are wall-clock times; {moment} has a time zone")
@@ -194,6 +195,8 @@ class BusinessCalendar:
         if self._always_open:
             return end - start
         total = timedelta()
+        # One day past the end's date too: where clocks go back across midnight, the next
+        # date can begin (on the wall clock) before the end does.
         for ordinal in range(self._local_ordinal(start), self._local_ordinal(end) + 2):
             for span_start, span_end in self.spans_on(ordinal):
                 overlap = min(span_end, end) - max(span_start, start)

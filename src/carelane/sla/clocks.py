@@ -25,6 +25,7 @@ fires then. Every clock, past and present, is reported, so reports can read how 
 answer was.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -121,7 +122,7 @@ class Deadlines:
 
 
 def conversation_deadlines(
-    timeline: list[TimelineFact] | tuple[TimelineFact, ...],
+    timeline: Sequence[TimelineFact],
     *,
     policy: ServiceLevelPolicy,
     calendar: BusinessCalendar,

@@ -208,9 +208,16 @@ class _Loader(CalendarReader):
     def band(self, fields: dict[str, Node], path: FieldPath) -> tuple[int, int]:
         low, high = MIN_PRIORITY, MAX_PRIORITY
         if "min_priority" in fields:
-            low = self.whole(fields["min_priority"], (*path, "min_priority"), 0, 100) or 0
+            low = (
+                self.whole(
+                    fields["min_priority"], (*path, "min_priority"), MIN_PRIORITY, MAX_PRIORITY
+                )
+                or 0
+            )
         if "max_priority" in fields:
-            found = self.whole(fields["max_priority"], (*path, "max_priority"), 0, 100)
+            found = self.whole(
+                fields["max_priority"], (*path, "max_priority"), MIN_PRIORITY, MAX_PRIORITY
+            )
             high = MAX_PRIORITY if found is None else found
             if high < low:
                 self.problem(

@@ -272,6 +272,12 @@ def test_opening_hours_are_wall_clock_times_without_a_zone() -> None:
         OpeningHours(Weekday.MONDAY, time(8, tzinfo=UTC), time(18))
 
 
+def test_opening_hours_take_weekdays_by_number() -> None:
+    assert OpeningHours(4, time(8), time(18)).weekday is Weekday.FRIDAY  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="7 is not a valid Weekday"):
+        OpeningHours(7, time(8), time(18))  # type: ignore[arg-type]
+
+
 def test_load_zone_names_the_zone() -> None:
     assert load_zone("Asia/Kolkata") == ZoneInfo("Asia/Kolkata")
     assert OFFICE.zone == LONDON
