@@ -85,6 +85,7 @@ class Team:
     lanes: tuple[str, ...] = ()
     tier: int = 1
     backup_lanes: tuple[str, ...] = ()
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

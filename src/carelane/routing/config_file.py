@@ -7,6 +7,7 @@ first: the lanes they own are what backup lanes, lane policies and reps' duties 
 name, and their names are what agents' teams may name; a near miss gets a "did you mean".
 """
 
+import dataclasses
 from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
@@ -134,12 +135,14 @@ class _Loader(AgentsReader):
             tier = self.tier(fields.get("tier"), (*path, "tier")) or MIN_TIER
             lanes = self.lane_names(fields.get("lanes"), (*path, "lanes"))
             backups = self.lane_names(fields.get("backup_lanes"), (*path, "backup_lanes"))
-            self.optional_text(fields.get("description"), (*path, "description"))
+            description = self.optional_text(fields.get("description"), (*path, "description"))
             for lane, _, _ in lanes:
                 self.owned_lanes.setdefault(name_key(lane), lane)
             if name is not None:
                 self.team_tiers[name_key(name)] = (name, tier)
-                team = Team(name, tuple(lane for lane, _, _ in lanes), tier)
+                team = Team(
+                    name, tuple(lane for lane, _, _ in lanes), tier, description=description
+                )
                 found.append((team, backups))
         teams = []
         for team, backups in found:  # every team's lanes are known now
@@ -150,7 +153,7 @@ class _Loader(AgentsReader):
                     self.problem(item, path, f"{team.name} owns {owned!r}; it cannot back it up")
                 elif owned is not None:
                     backup_lanes.append(owned)
-            teams.append(Team(team.name, team.lanes, team.tier, tuple(backup_lanes)))
+            teams.append(dataclasses.replace(team, backup_lanes=tuple(backup_lanes)))
         return teams
 
     def lane_names(self, node: Node | None, path: FieldPath) -> list[tuple[str, Node, FieldPath]]:

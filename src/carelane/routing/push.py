@@ -1,11 +1,12 @@
 """Push: a new or reopened conversation goes to the best available agent.
 
 Sticky first: a returning customer goes back to the agent who answered them before, when
-that agent is qualified and has a free slot. Otherwise every agent is assessed
-(`qualification.assess`) and the qualified one ranked first is chosen: primary reps
-before team members before backup reps (before backup teams, once the conversation
-overflows), then the tier nearest the conversation's, the best category and language
-proficiency, the lowest occupancy, and the longest idle.
+that agent is available, has a free slot and is qualified without any overflow
+relaxation. Otherwise every agent is assessed (`qualification.assess`) and the qualified
+one ranked first is chosen: fewest skills relaxed by overflow, then primary reps before
+team members before backup reps (before backup teams, once the conversation overflows),
+then the tier nearest the conversation's, the best category and language proficiency,
+the lowest occupancy, and the longest idle.
 """
 
 import heapq
@@ -72,8 +73,9 @@ def choose_agent(
         if conversation.previous_agent_id is not None
         else None
     )
-    if previous is not None:
-        sticky = assess(previous, requirements, roster, overflowing=overflowing)
+    if previous is not None:  # only as qualified as without overflow: a backup team or a
+        # relaxed skill is no reason to pass over the lane's own agents
+        sticky = assess(previous, requirements, roster, overflowing=False)
         if sticky.qualified:
             return PushDecision(
                 conversation.id,

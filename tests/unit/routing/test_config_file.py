@@ -65,7 +65,7 @@ def test_a_valid_file() -> None:
     config = load_team_config(VALID, source="teams.yaml")
     assert config.source == "teams.yaml"
     assert config.teams == (
-        Team("Customer Service", ("Customer Service",), 1),
+        Team("Customer Service", ("Customer Service",), 1, description="First line."),
         Team("Tier 3", ("customer service",), 3, ("Marketing/PR",)),
         Team("Marketing/PR", ("Marketing/PR",), 1),
     )

@@ -85,9 +85,15 @@ def overflowing(conversation: ConversationToRoute) -> bool:
 
 
 def may_take(
-    who: AgentSnapshot, conversation: ConversationToRoute, *, pulling: bool = False
+    who: AgentSnapshot,
+    conversation: ConversationToRoute,
+    *,
+    pulling: bool = False,
+    overflow: bool | None = None,
 ) -> bool:
-    """The routing rules, written out once more by hand."""
+    """The routing rules, written out once more by hand (`overflow` False: as if the
+    conversation had not overflowed)."""
+    overflows = overflowing(conversation) if overflow is None else overflow
     present = {AgentState.AVAILABLE, AgentState.BUSY} if pulling else {AgentState.AVAILABLE}
     network, lane = conversation.network, conversation.lane.casefold()
     if who.state not in present:
@@ -107,11 +113,11 @@ def may_take(
         in_lane = conversation.team.casefold() in teams
     else:
         in_lane = has_duty or bool(teams & owners)
-    if not in_lane and not (overflowing(conversation) and teams & backups):
+    if not in_lane and not (overflows and teams & backups):
         return False
     language = conversation.language if conversation.language not in (None, "und") else None
     speaks = language is None or who.profile.proficiency(SkillKind.LANGUAGE, language) > 0
-    return speaks or overflowing(conversation)
+    return speaks or overflows
 
 
 @given(rosters(), conversations())
@@ -139,8 +145,11 @@ def test_push_picks_only_a_qualified_available_agent_with_room(
         assert standing is not None
         assert standing is not Standing.BACKUP_TEAM
     previous = team.agent(waiting.previous_agent_id) if waiting.previous_agent_id else None
-    if previous is not None and previous in qualified:
+    if previous is not None and may_take(previous, waiting, overflow=False):
         assert chosen == previous
+        assert decision.outcome == "sticky"
+    else:
+        assert decision.outcome != "sticky"
 
 
 @given(rosters(), conversations())

@@ -187,6 +187,17 @@ def test_sticky_gives_way_when_the_previous_agent_is_not_free() -> None:
     )
 
 
+def test_sticky_needs_no_overflow_relaxation() -> None:
+    social = agent(1, teams=("Social",), idle=0)  # offered Care's work only as a backup team
+    spanish = agent(2, languages={"es": 4}, idle=0)
+    care = agent(3, idle=1)
+    assert chosen(social, care, previous=1, waited=30) == 3
+    assert chosen(spanish, care, previous=2, waited=30, language="fr") == 3
+    decision = choose_agent(conversation(previous=1, waited=30), roster(social), now=NOW)
+    assert decision.agent == social
+    assert decision.outcome is PushOutcome.OVERFLOW
+
+
 def test_sticky_never_bypasses_qualification() -> None:
     social = agent(1, teams=("Social",))
     assert chosen(social, agent(2), previous=1) == 2
