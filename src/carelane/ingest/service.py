@@ -39,6 +39,7 @@ from carelane.ingest.thread_store import (
 )
 from carelane.ingest.threading import PostToThread, ThreadState, thread_posts
 from carelane.ingest.triage_store import store_triages
+from carelane.store.bulk_insert import insert_rows
 from carelane.store.database import unit_of_work
 from carelane.store.events import EventRow, append_events
 from carelane.store.ids import allocate_ids
@@ -185,8 +186,9 @@ def _store(
     insert_new_conversations(session, unique_threads, workspace_of_thread, now, triage_of_thread)
 
     post_ids = allocate_ids(session, post_t, len(posts))
-    session.execute(
-        post_t.insert(),
+    insert_rows(
+        session,
+        post_t,
         [
             {
                 "id": post_id,
@@ -241,7 +243,7 @@ def _store(
             )
         )
     if messages:
-        session.execute(message_t.insert(), messages)
+        insert_rows(session, message_t, messages)
     store_triages(
         session,
         [

@@ -12,6 +12,7 @@ from carelane.domain.channels import Direction
 from carelane.domain.conversations import ACTIVE_STATUSES, ConversationStatus
 from carelane.domain.events import EventType
 from carelane.ingest.threading import PostToThread, ThreadState
+from carelane.store.bulk_insert import insert_rows
 from carelane.store.events import EventRow
 from carelane.store.ids import allocate_ids
 from carelane.store.models import Conversation, Post
@@ -127,8 +128,9 @@ def insert_new_conversations(
         new, allocate_ids(session, conversation_t, len(new)), strict=True
     ):
         thread.id = conversation_id
-    session.execute(
-        conversation_t.insert(),
+    insert_rows(
+        session,
+        conversation_t,
         [
             {
                 "id": t.id,

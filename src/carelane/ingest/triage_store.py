@@ -7,6 +7,7 @@ from typing import cast
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from carelane.store.bulk_insert import insert_rows
 from carelane.store.models import PostTriage
 from carelane.triage.engine import Triage
 
@@ -52,7 +53,8 @@ def store_triages(
 ) -> None:
     """Insert the triage of new posts, given as (post id, workspace id, triage)."""
     if triages:
-        session.execute(
-            post_triage_t.insert(),
+        insert_rows(
+            session,
+            post_triage_t,
             [triage_row(post_id, workspace_id, t, now) for post_id, workspace_id, t in triages],
         )

@@ -9,6 +9,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from carelane.domain.events import EventType
+from carelane.store.bulk_insert import insert_rows
 from carelane.store.models import Event
 
 event_t = cast(Table, Event.__table__)
@@ -31,8 +32,9 @@ def append_events(session: Session, events: Sequence[EventRow], *, now: datetime
     """Insert `events` in the session's current transaction, recorded at `now`."""
     if not events:
         return
-    session.execute(
-        event_t.insert(),
+    insert_rows(
+        session,
+        event_t,
         [
             {
                 "workspace_id": e.workspace_id,
