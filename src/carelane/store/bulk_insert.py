@@ -27,18 +27,14 @@ class _Plan:
     positional: bool
 
     def parameters(self, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
-        converted = [
-            tuple(
-                value if process is None else process(value)
-                for value, process in zip(
-                    (row[key] for key in self.keys), self.processors, strict=True
-                )
-            )
-            for row in rows
-        ]
+        """The driver's parameters of each row: converted a column at a time."""
+        columns = []
+        for key, process in zip(self.keys, self.processors, strict=True):
+            values = [row[key] for row in rows]
+            columns.append(values if process is None else list(map(process, values)))
         if self.positional:
-            return converted
-        return [dict(zip(self.keys, values, strict=True)) for values in converted]
+            return list(zip(*columns, strict=True))
+        return [dict(zip(self.keys, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 _PLANS: dict[tuple[str, str, str, tuple[str, ...]], _Plan | None] = {}
