@@ -120,10 +120,10 @@ def main() -> None:
         return [decide_lane(lanes, PostFacts(text=t, intent="complaint")) for t in chunk]
 
     def lanes_batched(chunk: list[str]) -> object:
-        similarities = lanes.similarities_of_batch(lanes.embed(chunk))
+        nearest = lanes.nearest_examples(lanes.similarities_of_batch(lanes.embed(chunk)))
         return [
-            decide_lane(lanes, PostFacts(text=t, intent="complaint"), similarities=row)
-            for t, row in zip(chunk, similarities, strict=True)
+            decide_lane(lanes, PostFacts(text=t, intent="complaint"), nearest=row)
+            for t, row in zip(chunk, nearest, strict=True)
         ]
 
     figures = [

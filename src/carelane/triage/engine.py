@@ -11,12 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from carelane.domain.triage import Intent, Sentiment
 from carelane.triage.actionability import judge_actionable
-from carelane.triage.lanes import CategoryMatch, CompiledLanes, PostFacts, decide_lane
+from carelane.triage.lanes import (
+    CategoryMatch,
+    CompiledLanes,
+    NearestExamples,
+    PostFacts,
+    decide_lane,
+)
 from carelane.triage.language import detect_language
 from carelane.triage.models import TriageModels
 from carelane.triage.personal_data import PersonalDataFinding, find_personal_data
@@ -159,7 +162,7 @@ def triage_posts(
     feelings: list[list[float]] = probabilities["sentiment"].tolist()
     asking: list[list[float]] = probabilities["intent"].tolist()
     whys: list[list[float]] = probabilities["reason"].tolist()
-    vectors = _lane_vectors(posts, settings)
+    nearest = _nearest_examples(posts, settings)
     results = []
     for i, (post, ws) in enumerate(zip(posts, settings, strict=True)):
         feeling, asks = feelings[i], asking[i]
@@ -186,7 +189,7 @@ def triage_posts(
                 if why[j] >= REASON_AT_LEAST
             ]
         personal = find_personal_data(post.text, public=post.public)
-        lane, categories, lane_why = _lane(post, ws, intent, sentiment, vectors.get(i))
+        lane, categories, lane_why = _lane(post, ws, intent, sentiment, nearest.get(i))
         topics += [Topic(c.name, round(c.score, 3), "category") for c in categories]
         priority = prioritise(
             PrioritySignals(
@@ -245,11 +248,11 @@ def _own_channel(post: PostToTriage) -> frozenset[str]:
     return frozenset()
 
 
-def _lane_vectors(
+def _nearest_examples(
     posts: Sequence[PostToTriage], settings: Sequence[WorkspaceTriage]
-) -> dict[int, NDArray[np.float32]]:
-    """Each post's similarity to its lanes' example posts, embedded and compared a batch at
-    a time per lanes (one by one costs several times more); none for lanes without
+) -> dict[int, NearestExamples]:
+    """Each post's nearest example posts of its lanes, embedded and compared a batch at a
+    time per lanes (one by one costs several times more); none for lanes without
     examples."""
     groups: dict[int, list[int]] = {}
     lanes_of: dict[int, CompiledLanes] = {}
@@ -257,12 +260,12 @@ def _lane_vectors(
         if ws.lanes is not None and ws.lanes.example_rows.size:
             groups.setdefault(id(ws.lanes), []).append(i)
             lanes_of[id(ws.lanes)] = ws.lanes
-    vectors: dict[int, NDArray[np.float32]] = {}
+    nearest: dict[int, NearestExamples] = {}
     for key, members in groups.items():
         lanes = lanes_of[key]
         rows = lanes.similarities_of_batch(lanes.embed([posts[i].text for i in members]))
-        vectors.update(zip(members, rows, strict=True))
-    return vectors
+        nearest.update(zip(members, lanes.nearest_examples(rows), strict=True))
+    return nearest
 
 
 def _lane(
@@ -270,7 +273,7 @@ def _lane(
     workspace: WorkspaceTriage,
     intent: Intent,
     sentiment: Sentiment,
-    similarities: NDArray[np.float32] | None,
+    nearest: NearestExamples | None,
 ) -> tuple[str, tuple[CategoryMatch, ...], str]:
     if workspace.lanes is None:
         lane = workspace.default_lane
@@ -287,6 +290,6 @@ def _lane(
             intent=intent.value,
             sentiment=sentiment.value,
         ),
-        similarities=similarities,
+        nearest=nearest,
     )
     return decision.lane, decision.categories, decision.why

@@ -190,12 +190,35 @@ class CompiledLanes:
         )
         return similarities
 
-    def nearest(self, similarities: NDArray[np.float32]) -> list[float]:
-        """Each example category's similarity to its nearest example, by slot."""
+    def nearest_examples(self, similarities: NDArray[np.float32]) -> list["NearestExamples"]:
+        """For each row of similarities (posts x examples), each example category's nearest
+        example: worked out for a whole batch at once."""
         if not len(self._starts):
-            return []
-        best: list[float] = np.maximum.reduceat(similarities, self._starts).tolist()
-        return best
+            return [NearestExamples((), ()) for _ in range(len(similarities))]
+        best: list[tuple[float, ...]] = [
+            tuple(row) for row in np.maximum.reduceat(similarities, self._starts, axis=1).tolist()
+        ]
+        stops = [*self._starts[1:].tolist(), similarities.shape[1]]
+        closest = np.stack(
+            [
+                np.argmax(similarities[:, start:stop], axis=1) + 1
+                for start, stop in zip(self._starts.tolist(), stops, strict=True)
+            ],
+            axis=1,
+        ).tolist()
+        return [
+            NearestExamples(row_best, tuple(row_closest))
+            for row_best, row_closest in zip(best, closest, strict=True)
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class NearestExamples:
+    """A post's similarity to each example category's nearest example, and which example
+    that is (from 1), by the category's slot."""
+
+    similarity: tuple[float, ...]
+    closest: tuple[int, ...]
 
 
 def _fact(
@@ -350,31 +373,20 @@ def _rules_reasons(entry: _Entry, post: _Post) -> tuple[str, ...] | None:
 
 
 class _Examples:
-    """A post's similarity to the lanes' example posts, worked out when first needed."""
+    """A post's nearest examples, worked out when first needed."""
 
-    def __init__(
-        self,
-        lanes: CompiledLanes,
-        text: str,
-        vector: NDArray[np.float32] | None,
-        similarities: NDArray[np.float32] | None,
-    ) -> None:
+    def __init__(self, lanes: CompiledLanes, text: str, vector: NDArray[np.float32] | None) -> None:
         self.lanes, self.text, self.vector = lanes, text, vector
-        self.similarities = similarities
-        self.best: list[float] | None = None
+        self.found: NearestExamples | None = None
 
-    def nearest(self, entry: _Entry) -> tuple[float, int]:
-        """The similarity to the category's nearest example, and which one it is (from 1)."""
-        if self.similarities is None:
+    def nearest(self) -> NearestExamples:
+        if self.found is None:
             if self.vector is not None:
-                self.similarities = self.lanes.similarities_of(self.vector)
+                similarities = self.lanes.similarities_of(self.vector)
             else:
-                self.similarities = self.lanes.similarities(self.text)
-        if self.best is None:
-            self.best = self.lanes.nearest(self.similarities)
-        stop = entry.start + len(entry.category.examples)
-        closest = int(np.argmax(self.similarities[entry.start : stop])) + 1
-        return self.best[entry.slot], closest
+                similarities = self.lanes.similarities(self.text)
+            self.found = self.lanes.nearest_examples(similarities[None, :])[0]
+        return self.found
 
 
 def decide_lane(
@@ -382,14 +394,14 @@ def decide_lane(
     facts: PostFacts,
     *,
     vector: NDArray[np.float32] | None = None,
-    similarities: NDArray[np.float32] | None = None,
+    nearest: NearestExamples | None = None,
 ) -> LaneDecision:
     """The lane, categories and reasons for one post.
 
-    `vector` is the post's text embedded with the lanes' embedder, and `similarities` its
-    similarity to every example (`CompiledLanes.similarities_of_batch`), for callers that
-    embed posts in batches; without either the text is embedded only if some category
-    needs its examples compared."""
+    `vector` is the post's text embedded with the lanes' embedder, and `nearest` its
+    nearest examples (`CompiledLanes.nearest_examples`), for callers that embed and compare
+    posts in batches; without either the text is embedded only if some category needs its
+    examples compared."""
     terms = PostTerms.of(facts.text)
     post = _Post(
         facts,
@@ -398,7 +410,8 @@ def decide_lane(
         _handle(facts.author_handle),
         _handle(facts.channel_handle),
     )
-    examples = _Examples(lanes, facts.text, vector, similarities)
+    examples = _Examples(lanes, facts.text, vector)
+    examples.found = nearest
     ranked: list[tuple[int, float, int, CategoryMatch]] = []
     for order, entry in enumerate(lanes.entries):
         category = entry.category
@@ -415,7 +428,8 @@ def decide_lane(
             or (category.combine is Combine.ALL and rule_reasons is not None)
         )
         if compare:
-            similarity, closest = examples.nearest(entry)
+            found = examples.nearest()
+            similarity, closest = found.similarity[entry.slot], found.closest[entry.slot]
             if not similarity >= category.similarity:
                 reasons = None
             else:
