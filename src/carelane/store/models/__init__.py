@@ -3,8 +3,17 @@
 from carelane.store.models.base import Base
 from carelane.store.models.conversations import Conversation, Message
 from carelane.store.models.events import Event
-from carelane.store.models.people import Agent, Author, Customer, Identity, Team, TeamMember
+from carelane.store.models.people import (
+    Agent,
+    Author,
+    Customer,
+    Identity,
+    Team,
+    TeamLane,
+    TeamMember,
+)
 from carelane.store.models.posts import Post
+from carelane.store.models.service_levels import SlaAlarm
 from carelane.store.models.triage import PostTriage, TriageCorrection
 from carelane.store.models.workspaces import Channel, Workspace
 
@@ -20,7 +29,9 @@ __all__ = [
     "Message",
     "Post",
     "PostTriage",
+    "SlaAlarm",
     "Team",
+    "TeamLane",
     "TeamMember",
     "TriageCorrection",
     "Workspace",

@@ -30,6 +30,8 @@ class Conversation(Base):
         ),
         Index("ix_conversation_workspace_status", "workspace_id", "status", "last_message_at"),
         Index("ix_conversation_workspace_activity", "workspace_id", "last_message_at", "id"),
+        Index("ix_conversation_assignee_status", "assignee_id", "status"),
+        Index("ix_conversation_sla_alarm_at", "sla_alarm_at"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -51,6 +53,22 @@ class Conversation(Base):
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Routing: the language it is written in (from triage), the support tier it was
+    # escalated to, since when it waits for an agent (opened, reopened, transferred or
+    # released), who held it last, and since when its holder holds it.
+    language: Mapped[str | None] = mapped_column(String(16))
+    tier: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    previous_assignee_id: Mapped[int | None] = mapped_column(Id, ForeignKey("agent.id"))
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Service levels: the policy that set the deadlines above and their warnings, each
+    # only while its clock counts (None once met, stopped or paused), and the instant of
+    # its next alarm not yet fired (what the breach scheduler sleeps until).
+    sla_policy: Mapped[str | None] = mapped_column(String(100))
+    first_response_warning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_response_warning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_warning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_alarm_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Message(Base):

@@ -23,6 +23,10 @@ class Workspace(Base):
     """The workspace's swim lanes (a lanes file); None: the shipped example lanes."""
     triage_settings: Mapped[dict[str, Any] | None] = mapped_column(Json)
     """Priority weights, reason topics and brand handles (see `TriageSettings`)."""
+    teams_yaml: Mapped[str | None] = mapped_column(Text)
+    """The workspace's teams, lane policies and agents (a teams file); None: none yet."""
+    service_levels_yaml: Mapped[str | None] = mapped_column(Text)
+    """The workspace's calendars and service-level policies; None: the shipped defaults."""
 
 
 class Channel(Base):
