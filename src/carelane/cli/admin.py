@@ -162,41 +162,87 @@ def workspaces_configure(
             help="The brand's own account (repeat for each); replaces the ones set.",
         ),
     ] = None,
+    teams: Annotated[
+        Path | None,
+        typer.Option(
+            "--teams", help="A teams file (YAML): teams, lane policies and agents to route to."
+        ),
+    ] = None,
+    service_levels: Annotated[
+        Path | None,
+        typer.Option(
+            "--service-levels", help="A service-levels file (YAML): calendars and policies."
+        ),
+    ] = None,
 ) -> None:
-    """Set a workspace's swim lanes and triage settings; what is not given stays.
+    """Set a workspace's swim lanes, triage settings, teams and service levels; what is not
+    given stays.
 
-    Without options, show them. Triage uses them from the next batch of posts on.
+    Without options, show its triage. Triage uses its settings from the next batch of posts
+    on; a teams file creates or updates the workspace's agents and teams at once.
     """
+    from carelane.cli.routing import checked_file, print_routing, print_service_levels
+    from carelane.routing.config_file import load_team_config_file
+    from carelane.sla.config_file import load_service_levels_file
     from carelane.workspaces.service import (
         do_configure_workspace_triage,
         get_triage_configuration,
         shipped_lanes_text,
     )
+    from carelane.workspaces.service_levels import do_set_service_levels
+    from carelane.workspaces.teams import do_set_teams
 
     settings = settings_of(ctx)
     if lanes is not None and lanes_shipped is not None:
         fail("give --lanes or --lanes-shipped, not both", USAGE_ERROR)
     lanes_yaml = _lanes_file_text(lanes) if lanes is not None else None
+    teams_file = checked_file(teams, load_team_config_file) if teams is not None else None
+    levels_file = (
+        checked_file(service_levels, load_service_levels_file)
+        if service_levels is not None
+        else None
+    )
+    triage_given = lanes_yaml is not None or lanes_shipped is not None
+    triage_given = triage_given or reason_topics is not None or brand_handles is not None
     with one_line_errors(settings):
         if lanes_shipped is not None:
             lanes_yaml = shipped_lanes_text(lanes_shipped.value)
         engine, sessions = open_database(settings)
         try:
             with sessions() as session:
-                if lanes_yaml is None and reason_topics is None and brand_handles is None:
-                    configured = get_triage_configuration(session=session, slug=slug)
-                else:
+                now = datetime.now(UTC)
+                configured = None
+                if triage_given:
                     configured = do_configure_workspace_triage(
                         session=session,
                         slug=slug,
-                        now=datetime.now(UTC),
+                        now=now,
                         lanes_yaml=lanes_yaml,
                         reason_topics=reason_topics,
                         brand_handles=brand_handles,
                     )
+                elif teams_file is None and levels_file is None:
+                    configured = get_triage_configuration(session=session, slug=slug)
+                routing = (
+                    do_set_teams(session=session, slug=slug, teams_file=teams_file, now=now)
+                    if teams_file is not None
+                    else None
+                )
+                levels = (
+                    do_set_service_levels(
+                        session=session, slug=slug, service_levels_file=levels_file, now=now
+                    )
+                    if levels_file is not None
+                    else None
+                )
         finally:
             engine.dispose()
-        _print_triage_configuration(configured)
+        if configured is not None:
+            _print_triage_configuration(configured)
+        if routing is not None:
+            print_routing(routing)
+        if levels is not None:
+            print_service_levels(levels)
 
 
 def serve_app(settings: Settings, host: str | None, port: int | None) -> None:

@@ -67,3 +67,61 @@ class TriageSettingsOut(BaseModel):
     lanes_yaml: str | None
     settings: TriageSettings
     lanes: LanesSummary
+
+
+class RoutingTeamOut(BaseModel):
+    """A team on the roster: its tier, the lanes it owns and those it backs up."""
+
+    id: int
+    name: str
+    tier: int
+    description: str | None
+    lanes: list[str]
+    backup_lanes: list[str]
+
+
+class RoutingAgentOut(BaseModel):
+    """An agent on the roster: their teams, tier, presence and capacity per network."""
+
+    id: int
+    name: str
+    email: str | None
+    tier: int
+    teams: list[str]
+    state: str
+    capacity: dict[str, int]
+
+
+class RoutingOut(BaseModel):
+    """A workspace's teams file as saved (None: none yet) and the roster it made."""
+
+    workspace: str
+    teams_yaml: str | None
+    teams: list[RoutingTeamOut]
+    agents: list[RoutingAgentOut]
+
+
+class ServiceLevelPolicyOut(BaseModel):
+    """A service-level policy: whom it covers and its targets (`30m`, `4h`, `1d 2h`)."""
+
+    name: str
+    calendar: str
+    networks: list[str] = Field(description="Empty: every network.")
+    channel_kinds: list[str] = Field(description="Empty: every kind of channel.")
+    min_priority: int
+    max_priority: int
+    first_response: str
+    next_response: str
+    resolution: str | None
+    warning_fraction: float
+
+
+class ServiceLevelsOut(BaseModel):
+    """A workspace's service-levels file as saved (None: the shipped ones apply) and the
+    policies in effect."""
+
+    workspace: str
+    service_levels_yaml: str | None
+    shipped_default: bool
+    calendars: list[str]
+    policies: list[ServiceLevelPolicyOut]
