@@ -4,7 +4,9 @@ For each backend (a fresh SQLite file and a fresh PostgreSQL database of its own
 
   (a)  full ingest of every row of the data folder: validate/normalise, triage, dedupe,
        thread, persist, through the standard pipeline stages in batches of Settings' batch
-       size; (a0) the same without the triage stage;
+       size; (a') the same with triage in a worker process beside this one (as `carelane
+       import` and `replay --speed max` run long inputs; the worker's start, a second or
+       two, is not timed); (a0) the same without the triage stage;
   (b1) floor: the post rows the ingest stored, re-inserted into a fresh database with one
        executemany per batch (their workspaces, channels, authors and conversations are
        put in first, untimed, so the foreign keys hold);
@@ -12,8 +14,8 @@ For each backend (a fresh SQLite file and a fresh PostgreSQL database of its own
        posts, triage, messages, events), re-inserted with one executemany per table per
        batch; (b2') the same without the triage rows, the floor of (a0);
   (c)  the same full ingest again into the same database: every row a duplicate;
-  (d)  peak resident memory of `carelane replay all --speed max` in a child process,
-       measured first, while this process is still small.
+  (d)  peak resident memory of `carelane replay all --speed max` in a child process and
+       its triage worker together, measured first, while this process is still small.
 
 Rows are read into memory before any timing. Each rate is the best of `--repeat` runs (3),
 each on fresh databases. Figures are printed; nothing about time is asserted.
@@ -27,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import islice
@@ -49,6 +51,7 @@ from carelane.ingest.pipeline import (
 from carelane.ingest.readers.base import RawItem
 from carelane.ingest.readers.sources import SOURCES, read_source
 from carelane.ingest.results import IngestSummary
+from carelane.ingest.triage_worker import TriageWorker
 from carelane.store.database import create_database_engine, create_session_factory
 from carelane.store.migrate import upgrade_database
 from carelane.store.models import Base
@@ -90,26 +93,38 @@ class IngestRun:
 
 
 def ingest(
-    engine: Engine, items: Iterable[RawItem], settings: Settings, *, triage: bool = True
+    engine: Engine,
+    items: Iterable[RawItem],
+    settings: Settings,
+    *,
+    triage: bool = True,
+    worker: bool = False,
 ) -> IngestRun:
     """Run `items` through the standard pipeline (without its triage stage unless
-    `triage`) into `engine`'s database."""
-    stages = [
-        TimedStage(stage)
-        for stage in ingest_stages(
-            create_session_factory(engine),
-            clock=now,
-            max_clock_skew=timedelta(seconds=settings.max_clock_skew_seconds),
-            create_workspaces=True,
-        )
-        if triage or not isinstance(stage, TriageStage)
-    ]
-    summary = IngestSummary()
-    start = time.perf_counter()
-    for batch in run_pipeline(stages, batches(items, settings.ingest_batch_size)):
-        summary.add(batch.results())
-    seconds = time.perf_counter() - start
-    return IngestRun(seconds, summary, {type(s.stage).__name__: s.seconds for s in stages})
+    `triage`; with triage in a worker process beside this one if `worker`) into `engine`'s
+    database."""
+    url = engine.url.render_as_string(hide_password=False)
+    with TriageWorker(url) if worker else nullcontext() as triage_worker:
+        if triage_worker is not None:
+            triage_worker.wait_ready()  # started, models loaded: not timed
+        stages = [
+            stage if isinstance(stage, TriageWorker) else TimedStage(stage)
+            for stage in ingest_stages(
+                create_session_factory(engine),
+                clock=now,
+                max_clock_skew=timedelta(seconds=settings.max_clock_skew_seconds),
+                create_workspaces=True,
+                triage=triage_worker,
+            )
+            if triage or not isinstance(stage, TriageStage | TriageWorker)
+        ]
+        summary = IngestSummary()
+        start = time.perf_counter()
+        for batch in run_pipeline(stages, batches(items, settings.ingest_batch_size)):
+            summary.add(batch.results())
+        seconds = time.perf_counter() - start
+    timed = {type(s.stage).__name__: s.seconds for s in stages if isinstance(s, TimedStage)}
+    return IngestRun(seconds, summary, timed)
 
 
 def chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
@@ -185,6 +200,7 @@ class Figures:
     duplicate: int = 0
     rejected: int = 0
     full: float = 0.0
+    full_worker: float = 0.0
     untriaged: float = 0.0
     validate: float = 0.0
     triage: float = 0.0
@@ -223,6 +239,11 @@ def measure(
             again = ingest(engine, items, settings)
             assert again.summary.created == 0, "a second ingest stores nothing new"
             figures.again = max(figures.again, len(items) / again.seconds)
+        with backend.fresh("worker") as engine:
+            print(f"  {backend.name}: (a') full ingest, triage in a worker process ...", flush=True)
+            run = ingest(engine, items, settings, worker=True)
+            assert run.summary.created == figures.created, "the worker stores what (a) stores"
+            figures.full_worker = max(figures.full_worker, len(items) / run.seconds)
         with backend.fresh("untriaged") as engine:
             print(f"  {backend.name}: (a0) full ingest without triage ...", flush=True)
             run = ingest(engine, items, settings, triage=False)
@@ -261,7 +282,9 @@ def measure(
 
 
 def peak_replay_mb(database_url: str, data_dir: Path, folder: Path) -> float:
-    """Peak resident memory (MB) of `carelane replay all --speed max` in a child process."""
+    """Peak resident memory (MB) of `carelane replay all --speed max` in a child process,
+    with its triage worker: the largest sum of the processes' resident sets, sampled
+    every 20 ms."""
     command = [
         str(Path(sys.executable).with_name("carelane")),
         "--database-url",
@@ -276,11 +299,27 @@ def peak_replay_mb(database_url: str, data_dir: Path, folder: Path) -> float:
         str(folder / "replay.rejected.jsonl"),
     ]
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
+    peak_kb = 0
+    while child.poll() is None:
+        peak_kb = max(peak_kb, _tree_rss_kb(child.pid))
+        time.sleep(0.02)
     # Exit code 1 only says some rows were rejected, as the data sets' bad rows are.
-    if os.waitstatus_to_exitcode(status) not in {0, 1}:
-        raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), command)
-    return usage.ru_maxrss / 1024  # kilobytes on Linux
+    if child.returncode not in {0, 1}:
+        raise subprocess.CalledProcessError(child.returncode, command)
+    return peak_kb / 1024
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """The resident set (kB) of a process and all its descendants, now (0 once gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0
+    rss = next(
+        (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
+    )
+    return rss + sum(_tree_rss_kb(int(child)) for child in children)
 
 
 def report(figures: dict[str, Figures], settings: Settings, data_dir: Path, repeat: int) -> None:
@@ -299,6 +338,7 @@ def report(figures: dict[str, Figures], settings: Settings, data_dir: Path, repe
             "     validate s / triage s / persist s",
             lambda f: f"{f.validate:.2f} / {f.triage:.2f} / {f.persist:.2f}",
         ),
+        ("(a') full ingest, triage in a worker process", lambda f: f"{f.full_worker:,.0f}"),
         ("(a0) full ingest without triage, posts/s", lambda f: f"{f.untriaged:,.0f}"),
         ("(b1) floor: post rows only, posts/s", lambda f: f"{f.floor_posts:,.0f}"),
         ("(b2) floor: every row written, posts/s", lambda f: f"{f.floor_all:,.0f}"),
@@ -335,8 +375,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="carelane-bench-") as folder:
         backends = [Backend(name, Path(folder)) for name in args.backends.split(",")]
         try:
-            # Memory first, while this process is small: a child's peak resident memory
-            # as the kernel reports it includes the image it was forked from.
+            # Memory first, while no other work of this process competes with the replay.
             peaks = {}
             for backend in backends:
                 print(f"  {backend.name}: (d) replay all, in a child process ...", flush=True)

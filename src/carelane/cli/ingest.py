@@ -3,6 +3,7 @@ pipeline, behind a progress bar, closing with a summary and the rejected rows' f
 
 import time
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from carelane.ingest.rejects import RejectsFile
 from carelane.ingest.replay import order_by_time, paced_batches, parse_speed
 from carelane.ingest.results import IngestSummary
 from carelane.ingest.runs import InputPlan, plan_input, run_ingest
+from carelane.ingest.triage_worker import WORTH_IT_FROM, WORTH_IT_FROM_BYTES, TriageWorker
 
 LOCAL_DIR = Path("var")
 """Where the rejected rows of named data sets go, relative to the working directory."""
@@ -61,8 +63,10 @@ def _ingest(
     rejects: RejectsFile,
     create_workspaces: bool,
     label: str,
+    triage_worker: bool,
 ) -> IngestRun:
-    """Run the batches through the standard stages behind a progress bar."""
+    """Run the batches through the standard stages behind a progress bar; with
+    `triage_worker`, triage runs in a second process while this one stores."""
     engine, sessions = open_database(settings)
     started = time.perf_counter()
     try:
@@ -73,14 +77,19 @@ def _ingest(
                 rate = summary.total / max(time.perf_counter() - started, 1e-9)
                 progress.update(task, advance=len(batch.items), rate=rate)
 
-            summary = run_ingest(
-                sessions=sessions,
-                stream=stream,
-                rejects=rejects,
-                max_clock_skew=timedelta(seconds=settings.max_clock_skew_seconds),
-                create_workspaces=create_workspaces,
-                on_batch=advance,
-            )
+            if triage_worker:
+                out().print("Triage runs in a second process, beside the one storing posts.")
+            worker = TriageWorker(settings.database_url) if triage_worker else nullcontext()
+            with worker as triage:
+                summary = run_ingest(
+                    sessions=sessions,
+                    stream=stream,
+                    rejects=rejects,
+                    max_clock_skew=timedelta(seconds=settings.max_clock_skew_seconds),
+                    create_workspaces=create_workspaces,
+                    on_batch=advance,
+                    triage=triage,
+                )
     finally:
         engine.dispose()
     return IngestRun(summary, time.perf_counter() - started)
@@ -141,6 +150,7 @@ def import_posts(
                 rejects=rejected,
                 create_workspaces=create_workspaces,
                 label=f"Importing {plan.label}",
+                triage_worker=sum(f.stat().st_size for f in plan.files) >= WORTH_IT_FROM_BYTES,
             )
         _print_summary(run, rejected, f"Imported {plan.label}")
     if run.summary.rejected:
@@ -183,6 +193,7 @@ def run_replay(
             rejects=rejected,
             create_workspaces=create_workspaces,
             label=f"Replaying {plan.label}",
+            triage_worker=speed is None and len(items) >= WORTH_IT_FROM,
         )
     _print_summary(run, rejected, f"Replayed {plan.label}")
     return run

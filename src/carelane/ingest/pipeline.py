@@ -4,14 +4,17 @@ A stage takes a batch and returns it with its own part done. Stages keep no stat
 between batches and a batch holds only plain values, so the in-process runner here and a
 broker between processes can carry the same stages. Stages now: validate -> known posts
 (stored duplicates settled early) -> triage -> persist; routing takes its place between
-triage and persist.
+triage and persist. One stage may run beside the runner's process (a `BackgroundStage`,
+such as `triage_worker.TriageWorker`): the runner then keeps one batch there while the
+stages after it finish the batch before.
 """
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
-from typing import Protocol
+from typing import Protocol, cast
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -108,43 +111,60 @@ class KnownPostsStage:
         return batch
 
 
+def post_to_triage(post: NormalisedPost) -> PostToTriage:
+    """What triage looks at in a normalised post."""
+    return PostToTriage(
+        text=post.text,
+        network=post.network.value,
+        channel=post.channel,
+        channel_kind=post.channel_kind.value,
+        author_handle=post.author.handle,
+        author_followers=post.author.followers,
+        author_verified=post.author.verified,
+        outbound=post.direction is Direction.OUTBOUND,
+        public=post.visibility is Visibility.PUBLIC,
+        language=post.language,
+    )
+
+
+def triage_in_workspaces(
+    sessions: sessionmaker[Session],
+    models: TriageModels,
+    posts: Sequence[PostToTriage],
+    workspaces: Sequence[str],
+) -> list[Triage]:
+    """Each post's triage with the settings of its workspace (`workspaces[i]` is post i's),
+    read now, so a change of lanes applies from the next batch on."""
+    with sessions() as session:
+        settings = load_workspace_triage(session, set(workspaces))
+    default = workspace_triage(None, TriageSettings())
+    return triage_posts(posts, [settings.get(w, default) for w in workspaces], models)
+
+
+def posts_to_triage(batch: Batch) -> list[BatchItem]:
+    """The items of a batch that still need their triage."""
+    return [e for e in batch.items if e.result is None and e.post is not None]
+
+
 @dataclass(frozen=True, slots=True)
 class TriageStage:
-    """Triages each valid post with its workspace's settings (read for every batch, so a
-    change of lanes applies from the next batch on)."""
+    """Triages each valid post with its workspace's settings."""
 
     sessions: sessionmaker[Session]
     models: TriageModels
 
     def __call__(self, batch: Batch) -> Batch:
-        pending = [e for e in batch.items if e.result is None and e.post is not None]
+        pending = posts_to_triage(batch)
         posts = [e.post for e in pending if e.post is not None]
-        if not posts:
-            return batch
-        with self.sessions() as session:
-            settings = load_workspace_triage(session, {p.workspace for p in posts})
-        default = workspace_triage(None, TriageSettings())
-        triages = triage_posts(
-            [
-                PostToTriage(
-                    text=p.text,
-                    network=p.network.value,
-                    channel=p.channel,
-                    channel_kind=p.channel_kind.value,
-                    author_handle=p.author.handle,
-                    author_followers=p.author.followers,
-                    author_verified=p.author.verified,
-                    outbound=p.direction is Direction.OUTBOUND,
-                    public=p.visibility is Visibility.PUBLIC,
-                    language=p.language,
-                )
-                for p in posts
-            ],
-            [settings.get(p.workspace, default) for p in posts],
-            self.models,
-        )
-        for entry, triage in zip(pending, triages, strict=True):
-            entry.triage = triage
+        if posts:
+            triages = triage_in_workspaces(
+                self.sessions,
+                self.models,
+                [post_to_triage(p) for p in posts],
+                [p.workspace for p in posts],
+            )
+            for entry, triage in zip(pending, triages, strict=True):
+                entry.triage = triage
         return batch
 
 
@@ -188,13 +208,38 @@ def numbered_batches(chunks: Iterable[list[RawItem]]) -> Iterator[Batch]:
         index += len(chunk)
 
 
+class BackgroundStage(Stage, Protocol):
+    """A stage that can work on a batch elsewhere while this process goes on: `start`
+    hands the batch over and returns at once with what waits for it and gives it back."""
+
+    def start(self, batch: Batch) -> Callable[[], Batch]: ...
+
+
 def run_pipeline(stages: Sequence[Stage], stream: Iterable[Batch]) -> Iterator[Batch]:
-    """Run each batch through every stage in this process, yielding it when done."""
+    """Run each batch through every stage, yielding it when done, in input order.
+
+    A `BackgroundStage` (the first one) runs beside this process: it works on batch n+1
+    while the stages after it work on batch n here, so that two cores share the work."""
+    split = next((i for i, stage in enumerate(stages) if hasattr(stage, "start")), None)
+    if split is None:
+        for batch in stream:
+            yield _through(stages, batch)
+        return
+    background = cast(BackgroundStage, stages[split])
+    before, after = stages[:split], stages[split + 1 :]
+    waiting: deque[Callable[[], Batch]] = deque()
     for batch in stream:
-        done = batch
-        for stage in stages:
-            done = stage(done)
-        yield done
+        waiting.append(background.start(_through(before, batch)))
+        if len(waiting) > 1:
+            yield _through(after, waiting.popleft()())
+    while waiting:
+        yield _through(after, waiting.popleft()())
+
+
+def _through(stages: Sequence[Stage], batch: Batch) -> Batch:
+    for stage in stages:
+        batch = stage(batch)
+    return batch
 
 
 def ingest_stages(
@@ -204,11 +249,13 @@ def ingest_stages(
     max_clock_skew: timedelta,
     create_workspaces: bool = False,
     models: TriageModels | None = None,
+    triage: Stage | None = None,
 ) -> list[Stage]:
-    """The standard stages, in order; triage uses `models` (default: the shipped ones)."""
+    """The standard stages, in order; triage uses `models` (default: the shipped ones), or
+    is `triage` when given (such as a `TriageWorker`)."""
     return [
         ValidateStage(clock=clock, max_clock_skew=max_clock_skew),
         KnownPostsStage(sessions=sessions),
-        TriageStage(sessions=sessions, models=models or shipped_models()),
+        triage or TriageStage(sessions=sessions, models=models or shipped_models()),
         PersistStage(sessions=sessions, clock=clock, create_workspaces=create_workspaces),
     ]

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from carelane.domain.errors import DomainError
-from carelane.ingest.pipeline import Batch, ingest_stages, run_pipeline
+from carelane.ingest.pipeline import Batch, Stage, ingest_stages, run_pipeline
 from carelane.ingest.readers.base import RawItem
 from carelane.ingest.readers.normalised import read_normalised
 from carelane.ingest.readers.sources import SOURCES
@@ -78,16 +78,18 @@ def run_ingest(
     max_clock_skew: timedelta,
     create_workspaces: bool,
     on_batch: Callable[[Batch, IngestSummary], None] | None = None,
+    triage: Stage | None = None,
 ) -> IngestSummary:
     """Run every batch through the standard stages, each batch in its own transaction, and
     count what became of each item; rejected rows go to `rejects`. A post's received time
     is the real time its batch is stored. `on_batch` sees each finished batch with the
-    counts so far."""
+    counts so far. `triage` replaces the standard triage stage (a `TriageWorker`)."""
     stages = ingest_stages(
         sessions,
         clock=lambda: datetime.now(UTC),
         max_clock_skew=max_clock_skew,
         create_workspaces=create_workspaces,
+        triage=triage,
     )
     summary = IngestSummary()
     for batch in run_pipeline(stages, stream):

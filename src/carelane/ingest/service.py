@@ -15,6 +15,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from carelane.deadlines.store import refresh_deadlines
 from carelane.domain.channels import Direction
 from carelane.domain.conversations import MessageKind
 from carelane.domain.errors import FieldError
@@ -258,6 +259,8 @@ def _store(
     for thread in unique_threads:
         events.extend(thread_events(thread, workspace_of_thread[id(thread)]))
     append_events(session, events, now=now)
+    # Each touched conversation's deadlines, once for the batch, from its whole timeline.
+    refresh_deadlines(session, [t.id for t in unique_threads if t.id is not None], now=now)
 
 
 def _conversation_triage(
@@ -276,6 +279,6 @@ def _conversation_triage(
         if best is None or triage.priority >= best.priority:
             deciding[id(thread)] = triage
     return {
-        key: ConversationTriage(t.lane, [c.name for c in t.categories], t.priority)
+        key: ConversationTriage(t.lane, [c.name for c in t.categories], t.priority, t.language)
         for key, t in deciding.items()
     }

@@ -109,6 +109,7 @@ class ConversationTriage:
     lane: str
     categories: list[str]
     priority: int
+    language: str | None = None
 
 
 def insert_new_conversations(
@@ -143,6 +144,8 @@ def insert_new_conversations(
                 "last_inbound_at": t.last_inbound_at,
                 "message_count": t.added_messages,
                 "updated_at": now,
+                "tier": 1,
+                "waiting_since": t.opened_at,
                 **_triage_values(triage_of_thread.get(id(t))),
             }
             for t in new
@@ -152,8 +155,13 @@ def insert_new_conversations(
 
 def _triage_values(triage: ConversationTriage | None) -> dict[str, Any]:
     if triage is None:
-        return {"lane": None, "categories": None, "priority": None}
-    return {"lane": triage.lane, "categories": triage.categories, "priority": triage.priority}
+        return {"lane": None, "categories": None, "priority": None, "language": None}
+    return {
+        "lane": triage.lane,
+        "categories": triage.categories,
+        "priority": triage.priority,
+        "language": triage.language,
+    }
 
 
 def raise_conversation_triage(
@@ -181,6 +189,7 @@ def raise_conversation_triage(
                 else_=conversation_t.c.categories,
             ),
             priority=case((takes, bindparam("b_priority")), else_=conversation_t.c.priority),
+            language=case((takes, bindparam("b_language")), else_=conversation_t.c.language),
         )
     )
     session.connection().execute(
@@ -191,6 +200,7 @@ def raise_conversation_triage(
                 "b_lane": triage.lane,
                 "b_categories": triage.categories,
                 "b_priority": triage.priority,
+                "b_language": triage.language,
             }
             for t, triage in rows
         ],

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from carelane.domain.channels import Direction
 from carelane.domain.conversations import MessageKind
-from carelane.store.models import Conversation, Message, Post, Workspace
+from carelane.store.models import Conversation, Message, Post, PostTriage, Workspace
 from tests.functional.cli.conftest import RunCli, words
 
 
@@ -145,3 +145,16 @@ def test_bad_speed_is_a_usage_error(run_cli: RunCli) -> None:
     result = run_cli("replay", "airline", "--speed", "fast")
     assert result.exit_code == 2
     assert "'fast' is neither a number nor 'max'" in result.output
+
+
+def test_a_long_replay_triages_in_a_second_process(run_cli: RunCli, session: Session) -> None:
+    result = run_cli("replay", "airline", "--speed", "max", "--limit", "6000")
+
+    assert result.exit_code == 1, result.output  # five rows of the data set have no author
+    assert "Triage runs in a second process" in result.stdout
+    assert "created 5,995" in words(result.stdout)
+    assert session.scalar(select(func.count()).select_from(Post)) == 5_995
+    triaged = session.scalar(select(func.count()).select_from(PostTriage))
+    assert triaged == 5_995
+    short = run_cli("replay", "conversations", "--speed", "max", "--limit", "20")
+    assert "second process" not in short.stdout
