@@ -1,0 +1,61 @@
+"""A conversation's clocks as the columns that store them: the policy, each deadline and
+warning while its clock counts, and the next alarm not yet fired. Pure."""
+
+from collections.abc import Set
+from datetime import datetime
+from typing import Any
+
+from carelane.sla.clocks import Deadline, Deadlines
+from carelane.sla.timers import Timer, timers_of
+
+TimerKey = tuple[str, str, datetime]
+"""A timer as the fired-alarms table names it: (clock kind, alarm, clock started at)."""
+
+DEADLINE_COLUMNS = (
+    "sla_policy",
+    "first_response_due_at",
+    "first_response_warning_at",
+    "next_response_due_at",
+    "next_response_warning_at",
+    "resolution_due_at",
+    "resolution_warning_at",
+    "sla_alarm_at",
+)
+
+
+def timer_key(timer: Timer) -> TimerKey:
+    return (timer.kind.value, timer.alarm.value, timer.clock_started_at)
+
+
+def next_unfired(deadlines: Deadlines, fired: Set[TimerKey]) -> Timer | None:
+    """The earliest alarm of the clocks that fires or fired and is not in `fired`: past
+    ones too, so that an alarm missed while no scheduler ran still fires, once."""
+    return next((t for t in timers_of(deadlines) if timer_key(t) not in fired), None)
+
+
+def deadline_columns(
+    deadlines: Deadlines, *, policy: str | None, fired: Set[TimerKey] = frozenset()
+) -> dict[str, Any]:
+    """The stored columns of `deadlines` under the policy named `policy`."""
+    alarm = next_unfired(deadlines, fired)
+    return {
+        "sla_policy": policy,
+        **_owed("first_response", deadlines.first_response),
+        **_owed("next_response", deadlines.next_response),
+        **_owed("resolution", deadlines.resolution),
+        "sla_alarm_at": alarm.at if alarm is not None else None,
+    }
+
+
+def _owed(prefix: str, clock: Deadline | None) -> dict[str, datetime | None]:
+    counting = clock is not None and clock.is_counting
+    return {
+        f"{prefix}_due_at": clock.due_at if counting and clock is not None else None,
+        f"{prefix}_warning_at": clock.warning_at if counting and clock is not None else None,
+    }
+
+
+def response_due_at(first: datetime | None, following: datetime | None) -> datetime | None:
+    """The next moment the brand must answer by, from the stored columns: the next
+    response's deadline while one is owed, else the first response's."""
+    return following if following is not None else first
