@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from carelane.cli import admin, ingest, lanes, models, retriage
+from carelane.cli import admin, ingest, lanes, models, retriage, simulate
 from carelane.cli.terminal import USAGE_ERROR, fail, first_line
 from carelane.config import Settings
 
@@ -42,6 +42,7 @@ app.command()(admin.demo)
 app.command()(models.train)
 app.command("eval")(models.evaluate)
 app.command()(retriage.retriage)
+app.command()(simulate.simulate)
 
 
 @app.callback()
