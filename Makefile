@@ -62,7 +62,7 @@ fmt: $(STAMP) ## Fix what ruff can and format the code
 	$(BIN)/ruff format src tests benchmarks
 
 .PHONY: bench
-bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes, personal-data, service-level and routing benchmarks (prints figures)
+bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes, personal-data, service-level, routing and simulation benchmarks (prints figures)
 	CARELANE_TEST_POSTGRES="$(POSTGRES)" CARELANE_DATA_DIR="$(DATA_DIR)" \
 		$(BIN)/python benchmarks/ingest.py
 	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/triage.py
@@ -70,6 +70,7 @@ bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes, personal-dat
 	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/personal_data.py
 	$(BIN)/python benchmarks/sla.py
 	$(BIN)/python benchmarks/routing_policies.py
+	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/simulation.py
 
 .PHONY: train
 train: $(STAMP) check-data ## Build the triage models from the data folder into the package
