@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 import carelane
+from carelane.assignments.routes import router as assignments_router
 from carelane.channels.routes import router as channels_router
 from carelane.config import Settings
 from carelane.conversations.routes import router as conversations_router
@@ -52,6 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
         conversations_router,
         customers_router,
         channels_router,
+        assignments_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(landing_router)

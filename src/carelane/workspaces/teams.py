@@ -29,6 +29,13 @@ from carelane.workspaces.schemas import RoutingAgentOut, RoutingOut, RoutingTeam
 TEAMS_SOURCE = "teams.yaml"
 """What problems of a teams file sent to carelane name as their file."""
 NEW_AGENT_ROLE = "agent"
+_applied = [0]
+
+
+def teams_files_applied() -> int:
+    """How many teams files this process has applied: readers that keep what they read of
+    agents and teams key it on this too, since the same text may stand for other rows."""
+    return _applied[0]
 
 
 @lru_cache(maxsize=64)
@@ -69,6 +76,8 @@ def do_set_teams(*, session: Session, slug: str, teams_file: bytes, now: datetim
         raise ConflictError(
             "the teams file gives an agent the email of another agent of the workspace"
         ) from error
+    finally:
+        _applied[0] += 1
     return get_routing(session=session, slug=slug)
 
 

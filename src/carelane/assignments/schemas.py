@@ -1,0 +1,102 @@
+"""Assignments on the wire: requests to assign, take over, transfer and set presence, and
+what each decided, with the sentence that says why."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from carelane.routing.agents import MAX_TIER, MIN_TIER, AgentState
+from carelane.routing.assignment import MAX_REASON_CHARS
+from carelane.routing.transfers import MAX_NOTE_CHARS
+
+
+class AssignIn(BaseModel):
+    """Assign a conversation: to the best agent (push), or to the agent given."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent_id: int | None = Field(None, description="Leave out to push to the best agent.")
+
+
+class TakeOverIn(BaseModel):
+    """An agent takes a conversation another agent holds, saying why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent_id: int = Field(description="The agent who takes it.")
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON_CHARS)]
+
+
+class TransferIn(BaseModel):
+    """Move a conversation to another lane, team and/or tier (a higher tier escalates),
+    with a note for whoever picks it up."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: Annotated[str, Field(min_length=1, max_length=MAX_NOTE_CHARS)]
+    to_lane: Annotated[str | None, Field(max_length=100)] = None
+    to_team: Annotated[str | None, Field(max_length=100)] = None
+    to_tier: Annotated[int | None, Field(ge=MIN_TIER, le=MAX_TIER)] = None
+    by_agent_id: int | None = None
+
+
+class AgentStateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    state: AgentState
+
+
+class AssignmentOut(BaseModel):
+    """Who holds a conversation after a decision, and why."""
+
+    conversation_id: int | None
+    agent_id: int | None
+    agent_name: str | None
+    assigned: bool = Field(description="Whether this request gave it to the agent.")
+    outcome: str
+    explanation: str
+    runners_up: list[str] = []
+    lane_notice: str | None = None
+
+
+class TransferOut(BaseModel):
+    conversation_id: int
+    kind: str
+    from_lane: str
+    to_lane: str
+    from_team: str | None
+    to_team: str | None
+    from_tier: int
+    to_tier: int
+    released_agent_id: int | None
+    explanation: str
+
+
+class AgentStateOut(BaseModel):
+    agent_id: int
+    name: str
+    state: AgentState
+    changed: bool
+    state_changed_at: datetime | None
+    idle_since: datetime | None
+
+
+class QueueEntryOut(BaseModel):
+    """A waiting conversation's place in the queue and the one line that says why."""
+
+    position: int
+    conversation_id: int
+    lane: str
+    network: str
+    priority: int
+    at_risk: bool
+    response_due_at: datetime | None
+    waiting_since: datetime
+    explanation: str
+
+
+class QueueOut(BaseModel):
+    workspace: str
+    waiting: int
+    items: list[QueueEntryOut]

@@ -1,0 +1,181 @@
+"""Assignments under load on PostgreSQL: 200 agents pulling and being pushed 10,000
+conversations at once by worker processes, each with its own engine and session.
+Afterwards the rows and the event log agree: every conversation held by exactly one agent,
+none lost, no agent past its capacity.
+
+PostgreSQL only (SQLite's one writer at a time cannot collide): runs on the server the
+suite uses, never skipped.
+"""
+
+import multiprocessing
+import random
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from carelane.assignments.service import do_assign, do_next_conversation, do_set_agent_state
+from carelane.domain.channels import Network
+from carelane.domain.errors import ConflictError
+from carelane.domain.posts import Author, NormalisedPost
+from carelane.ingest.service import PostToStore, do_ingest_posts
+from carelane.routing.agents import AgentState
+from carelane.store.database import create_database_engine, create_session_factory
+from carelane.store.models import Agent, Base, Conversation, Event, Workspace
+from carelane.workspaces.teams import do_set_teams
+
+AGENTS = 200
+CONVERSATIONS = 10_000
+CAPACITY = CONVERSATIONS // AGENTS  # exactly enough slots: every conversation must be held
+WORKERS = 4
+PUSHED_SHARE = 0.2
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def _teams_file() -> bytes:
+    lines = [
+        "version: 1",
+        "teams:",
+        "  - name: Care",
+        "    lanes: [Customer Service, Marketing/PR]",
+        "agents:",
+    ]
+    for number in range(AGENTS):
+        lines += [
+            f"  - name: Agent {number}",
+            f"    email: agent{number}@example.com",
+            "    teams: [Care]",
+            "    languages: {en: 5}",
+            f"    capacity: {{twitter: {CAPACITY}}}",
+        ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture
+def pg_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = create_database_engine(postgres_url, pool_size=WORKERS + 2)
+    yield engine
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+def _seed(sessions: sessionmaker[Session]) -> tuple[int, list[int], list[int]]:
+    posts = [
+        PostToStore(
+            index,
+            NormalisedPost(
+                workspace="acme",
+                network=Network.TWITTER,
+                channel="AcmeHelp",
+                external_id=str(index),
+                author=Author(f"customer{index}"),
+                text="@AcmeHelp my order is late",
+                created_at=NOW - timedelta(minutes=30) + timedelta(milliseconds=index),
+            ),
+        )
+        for index in range(CONVERSATIONS)
+    ]
+    with sessions() as session:
+        for start in range(0, CONVERSATIONS, 1000):
+            do_ingest_posts(
+                session=session, posts=posts[start : start + 1000], now=NOW, create_workspaces=True
+            )
+        workspace_id = session.scalar(select(Workspace.id).where(Workspace.slug == "acme"))
+        assert workspace_id is not None
+        do_set_teams(session=session, slug="acme", teams_file=_teams_file(), now=NOW)
+        agents = list(session.scalars(select(Agent.id).order_by(Agent.id)))
+        for agent_id in agents:
+            do_set_agent_state(
+                session=session,
+                workspace_id=workspace_id,
+                agent_id=agent_id,
+                state=AgentState.AVAILABLE,
+                now=NOW,
+            )
+        conversations = list(session.scalars(select(Conversation.id).order_by(Conversation.id)))
+    assert len(conversations) == CONVERSATIONS
+    return workspace_id, agents, conversations
+
+
+def _work(url: str, workspace_id: int, work: list[tuple[str, int]]) -> Counter[str]:
+    """One worker process: its own engine and session, its share of pushes and pulls; the
+    conflicts it met, by code (a push of a conversation a pull took meanwhile, say)."""
+    engine = create_database_engine(url)
+    conflicts = Counter[str]()
+    try:
+        with create_session_factory(engine)() as session:
+            for kind, ident in work:
+                try:
+                    if kind == "push":
+                        do_assign(
+                            session=session,
+                            workspace_id=workspace_id,
+                            conversation_id=ident,
+                            now=NOW,
+                        )
+                    else:
+                        do_next_conversation(
+                            session=session, workspace_id=workspace_id, agent_id=ident, now=NOW
+                        )
+                except ConflictError as error:
+                    conflicts[error.code] += 1
+    finally:
+        engine.dispose()
+    return conflicts
+
+
+def test_no_double_assignment_no_loss_no_capacity_exceeded(
+    pg_engine: Engine, postgres_url: str
+) -> None:
+    sessions = create_session_factory(pg_engine)
+    workspace_id, agents, conversations = _seed(sessions)
+    shuffled = random.Random(7)
+    pushed = shuffled.sample(conversations, int(CONVERSATIONS * PUSHED_SHARE))
+    work: list[tuple[str, int]] = [("push", c) for c in pushed]
+    work += [("pull", a) for a in agents for _ in range(CAPACITY)]
+    shuffled.shuffle(work)
+    shares = [work[index::WORKERS] for index in range(WORKERS)]
+
+    with ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = list(pool.map(_work, [postgres_url] * WORKERS, [workspace_id] * WORKERS, shares))
+    conflicts = sum(results, Counter[str]())
+
+    with sessions() as session:
+        # Pulls by agents left with room take what pushes could not place.
+        for agent_id in agents:
+            do_next_conversation(
+                session=session, workspace_id=workspace_id, agent_id=agent_id, now=NOW
+            )
+        held = dict(
+            session.execute(
+                select(Conversation.id, Conversation.assignee_id).where(
+                    Conversation.workspace_id == workspace_id
+                )
+            ).all()
+        )
+        assigned = session.execute(
+            select(Event.conversation_id, Event.agent_id).where(
+                Event.type == "conversation.assigned"
+            )
+        ).all()
+    assert len(held) == CONVERSATIONS
+    assert [c for c, agent in held.items() if agent is None] == []  # none lost
+    per_conversation = Counter(conversation for conversation, _ in assigned)
+    assert max(per_conversation.values()) == 1  # never assigned twice
+    assert len(per_conversation) == CONVERSATIONS
+    assert all(held[conversation] == agent for conversation, agent in assigned)
+    per_agent = Counter(held.values())
+    assert max(per_agent.values()) <= CAPACITY  # no capacity exceeded
+    assert sum(per_agent.values()) == CONVERSATIONS
+    assert set(conflicts) <= {"capacity_exceeded", "conversation_held"}
+    with sessions() as session:
+        per_agent_rows = session.execute(
+            select(Conversation.assignee_id, func.count()).group_by(Conversation.assignee_id)
+        ).all()
+    assert all(count <= CAPACITY for _, count in per_agent_rows)
