@@ -3,7 +3,7 @@ service levels, in the transaction of the change that moved them.
 
 `refresh_deadlines` is called by whatever changes a conversation's timeline or status
 (the ingest for each batch, once per touched conversation; status changes; routing's
-transfers) and costs four queries and one batched UPDATE whatever the number of
+transfers) and costs four queries and one bulk UPDATE whatever the number of
 conversations.
 """
 
@@ -11,13 +11,14 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from carelane.deadlines.columns import DEADLINE_COLUMNS, TimerKey, deadline_columns
+from carelane.deadlines.columns import TimerKey, deadline_columns
 from carelane.deadlines.timelines import load_timelines
 from carelane.domain.channels import ChannelKind, Network
 from carelane.sla.clocks import conversation_deadlines
+from carelane.store.bulk_insert import update_rows
 from carelane.store.models import Channel, Conversation, SlaAlarm, Workspace
 from carelane.workspaces.service_levels import workspace_service_levels
 
@@ -84,15 +85,9 @@ def refresh_deadlines(
     columns = compute_deadline_columns(session, conversation_ids, now=now)
     if not columns:
         return
-    statement = (
-        update(conversation_t)
-        .where(conversation_t.c.id == bindparam("b_id"))
-        .values({name: bindparam(f"b_{name}") for name in DEADLINE_COLUMNS})
-    )
-    session.connection().execute(
-        statement,
-        [
-            {"b_id": conversation_id, **{f"b_{k}": v for k, v in values.items()}}
-            for conversation_id, values in columns.items()
-        ],
+    update_rows(
+        session,
+        conversation_t,
+        "id",
+        [{"id": conversation_id, **values} for conversation_id, values in columns.items()],
     )

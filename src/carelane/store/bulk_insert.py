@@ -1,17 +1,18 @@
-"""Inserting many rows of one table at once: the ingest's write path.
+"""Inserting or updating many rows of one table at once: the ingest's write path.
 
 `session.execute(table.insert(), rows)` builds each row's parameters anew through the
 statement's compiled form, which costs more than the database's own work for a batch of
 small rows. `insert_rows` compiles the INSERT once per table, dialect and set of columns,
 converts each value with its column type's own bind processor (the very conversion Core
 applies, so what is stored is the same) and hands the rows to the driver's executemany.
+`update_rows` does the same for an UPDATE of many rows by primary key.
 """
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Dialect, Table
+from sqlalchemy import Dialect, Table, bindparam
 from sqlalchemy.orm import Session
 
 Processor = Callable[[Any], Any] | None
@@ -23,6 +24,9 @@ class _Plan:
 
     sql: str
     keys: tuple[str, ...]
+    """The row's keys whose values are bound, in the statement's order."""
+    binds: tuple[str, ...]
+    """The statement's names for them."""
     processors: tuple[Processor, ...]
     positional: bool
 
@@ -34,7 +38,7 @@ class _Plan:
             columns.append(values if process is None else list(map(process, values)))
         if self.positional:
             return list(zip(*columns, strict=True))
-        return [dict(zip(self.keys, values, strict=True)) for values in zip(*columns, strict=True)]
+        return [dict(zip(self.binds, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 _PLANS: dict[tuple[str, str, str, tuple[str, ...]], _Plan | None] = {}
@@ -78,8 +82,54 @@ def _compile(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> _Plan | N
     return _Plan(
         sql=compiled.string,
         keys=order,
+        binds=order,
         processors=tuple(
             table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in order
+        ),
+        positional=compiled.positional,
+    )
+
+
+def update_rows(
+    session: Session, table: Table, key: str, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Set the given columns of each row whose `key` column equals the row's `key` value,
+    in the session's transaction; every row names the same columns."""
+    if not rows:
+        return
+    columns = tuple(name for name in rows[0] if name != key)
+    connection = session.connection()
+    dialect = connection.dialect
+    cache_key = (dialect.name, str(dialect.paramstyle), f"update {table.name} by {key}", columns)
+    if cache_key not in _PLANS:
+        _PLANS[cache_key] = _compile_update(dialect, table, key, columns)
+    plan = _PLANS[cache_key]
+    if plan is None:  # pragma: no cover - an UPDATE binds each given column once
+        raise ValueError(f"cannot update {table.name} by {key}: {columns}")
+    connection.exec_driver_sql(plan.sql, plan.parameters(rows))
+
+
+def _compile_update(
+    dialect: Dialect, table: Table, key: str, columns: tuple[str, ...]
+) -> _Plan | None:
+    statement = (
+        table.update()
+        .where(table.c[key] == bindparam(f"where_{key}"))
+        .values({name: bindparam(name) for name in columns})
+    )
+    compiled = statement.compile(dialect=dialect)
+    binds = (*columns, f"where_{key}")
+    order = tuple(compiled.positiontup or ()) if compiled.positional else binds
+    if set(order) != set(binds):  # pragma: no cover - see above
+        return None
+    column_of = {name: name for name in columns} | {f"where_{key}": key}
+    return _Plan(
+        sql=compiled.string,
+        keys=tuple(column_of[name] for name in order),
+        binds=order,
+        processors=tuple(
+            table.c[column_of[name]].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in order
         ),
         positional=compiled.positional,
     )

@@ -6,7 +6,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from carelane.store.bulk_insert import insert_rows
+from carelane.store.bulk_insert import insert_rows, update_rows
 from carelane.store.database import unit_of_work
 from carelane.store.models import Author, Event, Workspace
 
@@ -91,4 +91,44 @@ def test_rows_naming_other_columns_and_python_defaults_are_stored(
         ("a", False, None),
         ("b", True, None),
         ("c", False, 7),
+    ]
+
+
+def test_bulk_updates_set_each_row_by_its_key_and_touch_no_other(
+    session: Session, now: datetime
+) -> None:
+    with unit_of_work(session):
+        workspace_id = session.execute(
+            insert(workspace_t).returning(workspace_t.c.id),
+            [{"slug": "upd", "name": "Upd", "created_at": now}],
+        ).scalar_one()
+        seen = {"workspace_id": workspace_id, "network": "twitter", "first_seen_at": now}
+        ids = (
+            session.execute(
+                insert(author_t).returning(author_t.c.id),
+                [{**seen, "handle": h, "last_seen_at": now, "verified": False} for h in "abc"],
+            )
+            .scalars()
+            .all()
+        )
+        later = now.astimezone(timezone(timedelta(hours=-5))) + timedelta(hours=1)
+        update_rows(
+            session,
+            author_t,
+            "id",
+            [
+                {"id": ids[0], "followers": 10, "last_seen_at": later},
+                {"id": ids[2], "followers": None, "last_seen_at": later},
+            ],
+        )
+        update_rows(session, author_t, "id", [])
+    stored = session.execute(
+        select(author_t.c.handle, author_t.c.followers, author_t.c.last_seen_at)
+        .where(author_t.c.workspace_id == workspace_id)
+        .order_by(author_t.c.handle)
+    ).all()
+    assert [tuple(row) for row in stored] == [
+        ("a", 10, now + timedelta(hours=1)),
+        ("b", None, now),
+        ("c", None, now + timedelta(hours=1)),
     ]
