@@ -63,8 +63,25 @@ class QueryNode:
         return str(self)
 
 
+class _Term(QueryNode):
+    """A single term: it holds when a post has its `key`."""
+
+    __slots__ = ()
+
+    @property
+    def key(self) -> str:
+        """What names the term among a post's found terms (`TermIndex.found`)."""
+        raise NotImplementedError
+
+    def holds(self, found: frozenset[str]) -> bool:
+        return self.key in found
+
+    def needs(self) -> frozenset[str] | None:
+        return frozenset((self.key,))
+
+
 @dataclass(frozen=True, slots=True)
-class Phrase(QueryNode):
+class Phrase(_Term):
     """Words in a row; one word is a whole-word match; `prefix` opens the last word."""
 
     words: tuple[str, ...]
@@ -84,12 +101,6 @@ class Phrase(QueryNode):
     def key(self) -> str:
         return self.needle
 
-    def holds(self, found: frozenset[str]) -> bool:
-        return self.needle in found
-
-    def needs(self) -> frozenset[str] | None:
-        return frozenset((self.needle,))
-
     def matches(self, terms: PostTerms) -> bool:
         if len(self.words) == 1 and not self.prefix:
             return self.words[0] in terms.words
@@ -100,7 +111,7 @@ class Phrase(QueryNode):
 
 
 @dataclass(frozen=True, slots=True)
-class Hashtag(QueryNode):
+class Hashtag(_Term):
     tag: str
 
     @property
@@ -111,12 +122,6 @@ class Hashtag(QueryNode):
     def key(self) -> str:
         return self.text
 
-    def holds(self, found: frozenset[str]) -> bool:
-        return self.text in found
-
-    def needs(self) -> frozenset[str] | None:
-        return frozenset((self.text,))
-
     def matches(self, terms: PostTerms) -> bool:
         return self.tag in terms.hashtags
 
@@ -125,7 +130,7 @@ class Hashtag(QueryNode):
 
 
 @dataclass(frozen=True, slots=True)
-class Mention(QueryNode):
+class Mention(_Term):
     handle: str
 
     @property
@@ -135,12 +140,6 @@ class Mention(QueryNode):
     @property
     def key(self) -> str:
         return self.text
-
-    def holds(self, found: frozenset[str]) -> bool:
-        return self.text in found
-
-    def needs(self) -> frozenset[str] | None:
-        return frozenset((self.text,))
 
     def matches(self, terms: PostTerms) -> bool:
         return self.handle in terms.mentions
