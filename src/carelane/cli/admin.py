@@ -98,6 +98,7 @@ class ShippedLanes(StrEnum):
 def _lanes_file_text(path: Path) -> str:
     """A lanes file's text; exit 2 if it cannot be read, 1 with each problem printed as
     FILE:LINE:COL: field: message if it is not a valid lanes file."""
+    from carelane.config_files.decoding import config_text
     from carelane.triage.lane_config import LaneConfigError
     from carelane.triage.lane_file import load_lane_config
 
@@ -108,12 +109,7 @@ def _lanes_file_text(path: Path) -> str:
     except OSError as error:
         fail(f"{path}: {error.strerror or error}", USAGE_ERROR)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        fail(f"{path}:{line}:{column}: file: is not valid UTF-8")
-    try:
+        text = config_text(data, str(path), error=LaneConfigError)
         load_lane_config(text, source=str(path))
     except LaneConfigError as error:
         console = out()

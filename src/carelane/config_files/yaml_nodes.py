@@ -8,14 +8,18 @@ are all reported at once.
 
 import difflib
 import math
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from carelane.config_files.problems import ConfigFileError, ConfigProblem
+
+T = TypeVar("T")
+MAX_NAME_CHARS = 100
+"""Longest name of anything a configuration file names (a lane, a team, a calendar …)."""
 
 FieldPath = tuple[str | int, ...]
 """Keys and list positions from the document's root to a value."""
@@ -80,6 +84,38 @@ class NodeReader:
         except yaml.YAMLError as error:  # the reader's: a character YAML does not allow
             raise self.error([self._reader_problem(text, error)]) from None
         return node
+
+    def read(
+        self,
+        text: str,
+        fields: Mapping[str, bool],
+        version: int,
+        build: Callable[[dict[str, Node]], T | None],
+    ) -> T:
+        """What `build` makes of the document's root fields (`fields`: which are required),
+        its `version` checked to be `version`; raises `error` with every problem found."""
+        expected = ", ".join(name for name, required in fields.items() if required)
+        root = self.compose(text)
+        if root is None:
+            self.problems.append(
+                ConfigProblem(self.source, 1, 1, "document", f"is empty; expected {expected}")
+            )
+        found = (
+            self.mapping(root, (), fields, f"a mapping of {expected}") if root is not None else None
+        )
+        if found is not None and "version" in found:
+            given = self.number(found["version"], ("version",), whole=True)
+            if given is not None and given != version:
+                self.problem(
+                    found["version"],
+                    ("version",),
+                    f"{given} is not supported; this carelane reads version {version}",
+                )
+        built = build(found) if found is not None else None
+        self.raise_problems()
+        if built is None:  # pragma: no cover - nothing built means a problem was found
+            raise self.error(self.problems)
+        return built
 
     def raise_problems(self) -> None:
         """Raise `error` with every problem found, in file order, if there are any."""
@@ -190,6 +226,29 @@ class NodeReader:
             self.problem(node, path, f"{value} is out of range; give {low:,} to {high:,}")
             return None
         return None if value is None else int(value)
+
+    def unique_name(
+        self,
+        node: Node | None,
+        path: FieldPath,
+        seen: dict[str, int],
+        what: str,
+        *,
+        max_chars: int = MAX_NAME_CHARS,
+    ) -> str | None:
+        """A name no other `what` in `seen` (folded name -> line) has, case aside."""
+        if node is None:
+            return None
+        name = self.text(node, path, max_chars=max_chars)
+        if name is None:
+            return None
+        if name.casefold() in seen:
+            self.problem(
+                node, path, f"{what} {name!r} is already defined on line {seen[name.casefold()]}"
+            )
+            return None
+        seen[name.casefold()] = node.start_mark.line + 1
+        return name
 
     def choice(self, node: Node, path: FieldPath, choices: tuple[str, ...]) -> str | None:
         value = self.text(node, path)

@@ -10,7 +10,13 @@ import re
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from carelane.config_files.yaml_nodes import FieldPath, NodeReader, is_empty, kind_of
+from carelane.config_files.yaml_nodes import (
+    MAX_NAME_CHARS,
+    FieldPath,
+    NodeReader,
+    is_empty,
+    kind_of,
+)
 from carelane.domain.channels import Network
 from carelane.routing.agents import (
     MAX_CAPACITY,
@@ -26,7 +32,7 @@ from carelane.routing.agents import (
     name_key,
 )
 from carelane.routing.requirements import UNDETERMINED_LANGUAGE
-from carelane.routing.team_config import MAX_NAME_CHARS, RoutingConfigError
+from carelane.routing.team_config import RoutingConfigError
 
 AGENT_FIELDS = {
     "name": True,
@@ -92,7 +98,7 @@ class AgentsReader(NodeReader):
     def agent(
         self, fields: dict[str, Node], path: FieldPath, seen: dict[str, int]
     ) -> AgentProfile | None:
-        name = self.name(fields.get("name"), (*path, "name"), seen, "agent")
+        name = self.unique_name(fields.get("name"), (*path, "name"), seen, "agent")
         email = self.optional_text(fields.get("email"), (*path, "email"))
         if email is not None and "@" not in email.strip("@"):
             self.problem(fields["email"], (*path, "email"), f"{email!r} is not an email address")
@@ -225,22 +231,6 @@ class AgentsReader(NodeReader):
         return duties
 
     # -- shared shapes -------------------------------------------------------------------
-
-    def name(
-        self, node: Node | None, path: FieldPath, seen: dict[str, int], what: str
-    ) -> str | None:
-        if node is None:
-            return None
-        name = self.text(node, path, max_chars=MAX_NAME_CHARS)
-        if name is None:
-            return None
-        if name_key(name) in seen:
-            self.problem(
-                node, path, f"{what} {name!r} is already defined on line {seen[name_key(name)]}"
-            )
-            return None
-        seen[name_key(name)] = node.start_mark.line + 1
-        return name
 
     def tier(self, node: Node | None, path: FieldPath) -> int | None:
         return None if node is None else self.whole(node, path, MIN_TIER, MAX_TIER)

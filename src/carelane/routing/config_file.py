@@ -14,8 +14,8 @@ from pathlib import Path
 
 from yaml.nodes import Node
 
-from carelane.config_files.problems import ConfigProblem
-from carelane.config_files.yaml_nodes import FieldPath, is_empty
+from carelane.config_files.decoding import config_text
+from carelane.config_files.yaml_nodes import MAX_NAME_CHARS, FieldPath, is_empty
 from carelane.routing.agent_file import AgentsReader
 from carelane.routing.agents import (
     MIN_TIER,
@@ -29,7 +29,6 @@ from carelane.routing.lane_policies import (
     Need,
 )
 from carelane.routing.team_config import (
-    MAX_NAME_CHARS,
     SUPPORTED_VERSION,
     RoutingConfig,
     RoutingConfigError,
@@ -48,15 +47,7 @@ def load_team_config_file(path: str | Path) -> RoutingConfig:
     """The teams file at `path`; OSError if it cannot be read, RoutingConfigError if it is
     not a valid teams file (undecodable UTF-8 included)."""
     path = Path(path)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise RoutingConfigError(
-            [ConfigProblem(str(path), line, column, "file", "is not valid UTF-8")]
-        ) from None
+    text = config_text(path.read_bytes(), str(path), error=RoutingConfigError)
     return load_team_config(text, source=str(path))
 
 
@@ -88,32 +79,9 @@ class _Loader(AgentsReader):
     """The teams schema, read node by node."""
 
     def load(self, text: str) -> RoutingConfig:
-        root = self.compose(text)
-        if root is None:
-            self.problems.append(
-                ConfigProblem(
-                    self.source, 1, 1, "document", "is empty; expected version, teams, agents"
-                )
-            )
-            self.raise_problems()
-        config = self.root(root) if root is not None else None
-        self.raise_problems()
-        if config is None:  # pragma: no cover - without a config there are problems
-            raise RoutingConfigError(self.problems)
-        return config
+        return self.read(text, _ROOT_FIELDS, SUPPORTED_VERSION, self.root)
 
-    def root(self, node: Node) -> RoutingConfig | None:
-        fields = self.mapping(node, (), _ROOT_FIELDS, "a mapping of version, teams, agents")
-        if fields is None:
-            return None
-        if "version" in fields:
-            version = self.number(fields["version"], ("version",), whole=True)
-            if version is not None and version != SUPPORTED_VERSION:
-                self.problem(
-                    fields["version"],
-                    ("version",),
-                    f"{version} is not supported; this carelane reads version {SUPPORTED_VERSION}",
-                )
+    def root(self, fields: dict[str, Node]) -> RoutingConfig | None:
         teams = self.teams(fields["teams"]) if "teams" in fields else []
         lanes = self.lane_policies(fields["lanes"]) if "lanes" in fields else []
         agents = self.agents(fields["agents"]) if "agents" in fields else []
@@ -131,7 +99,7 @@ class _Loader(AgentsReader):
             fields = self.mapping(item, path, _TEAM_FIELDS, "a team (a mapping with a name)")
             if fields is None:
                 continue
-            name = self.name(fields.get("name"), (*path, "name"), seen, "team")
+            name = self.unique_name(fields.get("name"), (*path, "name"), seen, "team")
             tier = self.tier(fields.get("tier"), (*path, "tier")) or MIN_TIER
             lanes = self.lane_names(fields.get("lanes"), (*path, "lanes"))
             backups = self.lane_names(fields.get("backup_lanes"), (*path, "backup_lanes"))
@@ -182,7 +150,7 @@ class _Loader(AgentsReader):
             fields = self.mapping(item, path, _LANE_FIELDS, "a lane policy (a mapping with a name)")
             if fields is None:
                 continue
-            name = self.name(fields.get("name"), (*path, "name"), seen, "lane policy")
+            name = self.unique_name(fields.get("name"), (*path, "name"), seen, "lane policy")
             lane = self.owned_lane(name, fields["name"], (*path, "name")) if name else None
             overflow = DEFAULT_OVERFLOW_AFTER
             if "overflow_after_minutes" in fields:

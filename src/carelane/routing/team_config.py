@@ -41,7 +41,6 @@ from carelane.routing.lane_policies import LanePolicy
 from carelane.routing.roster import Roster
 
 SUPPORTED_VERSION = 1
-MAX_NAME_CHARS = 100
 
 
 @dataclass(frozen=True, slots=True)

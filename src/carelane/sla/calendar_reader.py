@@ -12,7 +12,6 @@ from carelane.sla.calendar_notation import parse_holidays, parse_hours, parse_we
 from carelane.sla.calendars import ALWAYS_OPEN, BusinessCalendar, OpeningHours, load_zone
 from carelane.sla.calendars import overlapping_hours as overlapping
 
-MAX_NAME_CHARS = 100
 ALWAYS_OPEN_WORDS = ("24/7",)
 _CALENDAR_FIELDS = {"name": True, "time_zone": True, "hours": True, "holidays": False}
 
@@ -36,7 +35,7 @@ class CalendarReader(NodeReader):
         fields = self.mapping(node, path, _CALENDAR_FIELDS, "a calendar (a mapping with a name)")
         if fields is None:
             return None
-        name = self.name(fields.get("name"), (*path, "name"), lines, "calendar")
+        name = self.unique_name(fields.get("name"), (*path, "name"), lines, "calendar")
         if name is not None:
             names[name.casefold()] = name
         zone = (
@@ -132,19 +131,3 @@ class CalendarReader(NodeReader):
             except ValueError as error:
                 self.problem(item, (*path, index), str(error))
         return days
-
-    def name(
-        self, node: Node | None, path: FieldPath, seen: dict[str, int], what: str
-    ) -> str | None:
-        if node is None:
-            return None
-        name = self.text(node, path, max_chars=MAX_NAME_CHARS)
-        if name is None:
-            return None
-        if name.casefold() in seen:
-            self.problem(
-                node, path, f"{what} {name!r} is already defined on line {seen[name.casefold()]}"
-            )
-            return None
-        seen[name.casefold()] = node.start_mark.line + 1
-        return name

@@ -42,7 +42,8 @@ from pathlib import Path
 
 from yaml.nodes import Node, ScalarNode
 
-from carelane.config_files.problems import ConfigFileError, ConfigProblem
+from carelane.config_files.decoding import config_text
+from carelane.config_files.problems import ConfigFileError
 from carelane.config_files.yaml_nodes import FieldPath, kind_of
 from carelane.domain.channels import ChannelKind, Network
 from carelane.sla.calendar_reader import CalendarReader
@@ -78,15 +79,7 @@ def load_service_levels_file(path: str | Path) -> ServiceLevels:
     """The service levels of a YAML file; OSError if it cannot be read,
     ServiceLevelConfigError if it is not a valid file (undecodable UTF-8 included)."""
     path = Path(path)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise ServiceLevelConfigError(
-            [ConfigProblem(str(path), line, column, "file", "is not valid UTF-8")]
-        ) from None
+    text = config_text(path.read_bytes(), str(path), error=ServiceLevelConfigError)
     return load_service_levels(text, source=str(path))
 
 
@@ -120,31 +113,9 @@ class _Loader(CalendarReader):
     error = ServiceLevelConfigError
 
     def load(self, text: str) -> ServiceLevels:
-        root = self.compose(text)
-        if root is None:
-            self.problems.append(
-                ConfigProblem(
-                    self.source, 1, 1, "document", "is empty; expected version, calendars, policies"
-                )
-            )
-        levels = self.root(root) if root is not None else None
-        self.raise_problems()
-        if levels is None:  # pragma: no cover - without service levels there are problems
-            raise ServiceLevelConfigError(self.problems)
-        return levels
+        return self.read(text, _ROOT_FIELDS, SUPPORTED_VERSION, self.root)
 
-    def root(self, node: Node) -> ServiceLevels | None:
-        fields = self.mapping(node, (), _ROOT_FIELDS, "a mapping of version, calendars, policies")
-        if fields is None:
-            return None
-        if "version" in fields:
-            version = self.number(fields["version"], ("version",), whole=True)
-            if version is not None and version != SUPPORTED_VERSION:
-                self.problem(
-                    fields["version"],
-                    ("version",),
-                    f"{version} is not supported; this carelane reads version {SUPPORTED_VERSION}",
-                )
+    def root(self, fields: dict[str, Node]) -> ServiceLevels | None:
         names: dict[str, str] = {}  # each calendar's name by its folded name
         calendars = self.calendars(fields["calendars"], names) if "calendars" in fields else []
         policies = self.policies(fields["policies"], names) if "policies" in fields else []
@@ -179,7 +150,7 @@ class _Loader(CalendarReader):
         fields = self.mapping(node, path, _POLICY_FIELDS, "a policy (a mapping with a name)")
         if fields is None:
             return None
-        name = self.name(fields.get("name"), (*path, "name"), lines, "policy")
+        name = self.unique_name(fields.get("name"), (*path, "name"), lines, "policy")
         networks = self.choices(fields.get("networks"), (*path, "networks"), NETWORKS)
         kinds = self.choices(fields.get("channel_kinds"), (*path, "channel_kinds"), CHANNEL_KINDS)
         low, high = self.band(fields, path)

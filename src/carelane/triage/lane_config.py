@@ -60,7 +60,6 @@ Measured on the airline tweets with `text_vectors`: 1 pair of tweets in 2,400 re
 and with eight tweets of one crowd-labelled reason as examples, a third of the tweets it
 matches carry that reason, four times the rate of chance. A category that must rarely
 fire by mistake sets a higher one (the shipped airline file's Marketing/PR uses 0.35)."""
-MAX_NAME_CHARS = 100
 MAX_PRIORITY_BOOST = 100
 
 

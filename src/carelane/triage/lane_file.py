@@ -12,6 +12,7 @@ from typing import Any
 
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
+from carelane.config_files.decoding import config_text
 from carelane.config_files.yaml_nodes import FieldPath, NodeReader, is_empty, kind_of, offset_in
 from carelane.domain.posts import MAX_FOLLOWERS, MAX_TEXT_CHARS
 from carelane.triage.lane_config import (
@@ -19,7 +20,6 @@ from carelane.triage.lane_config import (
     DEFAULT_SIMILARITY,
     INTENTS,
     MAX_EXAMPLES,
-    MAX_NAME_CHARS,
     MAX_PRIORITY_BOOST,
     MIN_EXAMPLES,
     NETWORKS,
@@ -29,7 +29,6 @@ from carelane.triage.lane_config import (
     Combine,
     LaneConfig,
     LaneConfigError,
-    LaneConfigProblem,
     RuleSet,
     SwimLane,
 )
@@ -47,15 +46,7 @@ def load_lane_config_file(path: str | Path) -> LaneConfig:
     """The swim lanes of a YAML file; OSError if it cannot be read, LaneConfigError if it
     is not a valid lanes file (undecodable UTF-8 included)."""
     path = Path(path)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise LaneConfigError(
-            [LaneConfigProblem(str(path), line, column, "file", "is not valid UTF-8")]
-        ) from None
+    text = config_text(path.read_bytes(), str(path), error=LaneConfigError)
     return load_lane_config(text, source=str(path))
 
 
@@ -99,33 +90,11 @@ class _Loader(NodeReader):
     error = LaneConfigError
 
     def load(self, text: str) -> LaneConfig:
-        root = self.compose(text)
-        if root is None:
-            self.problems.append(
-                LaneConfigProblem(
-                    self.source, 1, 1, "document", "is empty; expected version, default_lane, lanes"
-                )
-            )
-        config = self.root(root) if root is not None else None
-        self.raise_problems()
-        if config is None:  # pragma: no cover - without a config there are problems
-            raise LaneConfigError(self.problems)
-        return config
+        return self.read(text, _ROOT_FIELDS, SUPPORTED_VERSION, self.root)
 
     # -- the schema ----------------------------------------------------------------------
 
-    def root(self, node: Node) -> LaneConfig | None:
-        fields = self.mapping(node, (), _ROOT_FIELDS, "a mapping of version, default_lane, lanes")
-        if fields is None:
-            return None
-        if "version" in fields:
-            version = self.number(fields["version"], ("version",), whole=True)
-            if version is not None and version != SUPPORTED_VERSION:
-                self.problem(
-                    fields["version"],
-                    ("version",),
-                    f"{version} is not supported; this carelane reads version {SUPPORTED_VERSION}",
-                )
+    def root(self, fields: dict[str, Node]) -> LaneConfig | None:
         lanes = self.lanes(fields["lanes"]) if "lanes" in fields else []
         default_lane = self.default_lane(fields.get("default_lane"), lanes)
         if default_lane is None:
@@ -155,7 +124,7 @@ class _Loader(NodeReader):
             fields = self.mapping(item, path, _LANE_FIELDS, "a lane (a mapping with a name)")
             if fields is None:
                 continue
-            name = self.name(fields.get("name"), (*path, "name"), lane_lines, "lane")
+            name = self.unique_name(fields.get("name"), (*path, "name"), lane_lines, "lane")
             categories = []
             if "categories" in fields:
                 items = self.items(
@@ -172,29 +141,13 @@ class _Loader(NodeReader):
                 lanes.append(SwimLane(name, tuple(categories), description))
         return lanes
 
-    def name(
-        self, node: Node | None, path: FieldPath, seen: dict[str, int], what: str
-    ) -> str | None:
-        if node is None:
-            return None
-        name = self.text(node, path, max_chars=MAX_NAME_CHARS)
-        if name is None:
-            return None
-        if name.casefold() in seen:
-            self.problem(
-                node, path, f"{what} {name!r} is already defined on line {seen[name.casefold()]}"
-            )
-            return None
-        seen[name.casefold()] = node.start_mark.line + 1
-        return name
-
     def category(
         self, node: Node, path: FieldPath, lane: str | None, seen: dict[str, int]
     ) -> Category | None:
         fields = self.mapping(node, path, _CATEGORY_FIELDS, "a category (a mapping with a name)")
         if fields is None:
             return None
-        name = self.name(fields.get("name"), (*path, "name"), seen, "category")
+        name = self.unique_name(fields.get("name"), (*path, "name"), seen, "category")
         rules = self.rules(fields["match"], (*path, "match")) if "match" in fields else ()
         examples = (
             self.examples(fields["examples"], (*path, "examples")) if "examples" in fields else ()

@@ -1,6 +1,7 @@
 """Configuration files sent to carelane (over HTTP or from the CLI): their text, and their
 problems as invalid input whose fields name the file's place (`teams.yaml:12:5: agents[2]`)."""
 
+from carelane.config_files.decoding import config_text
 from carelane.config_files.problems import ConfigFileError
 from carelane.domain.errors import FieldError, InvalidInputError
 
@@ -13,13 +14,9 @@ def uploaded_text(data: bytes, source: str, *, max_bytes: int = MAX_CONFIG_BYTES
     if len(data) > max_bytes:
         raise InvalidInputError([FieldError(source, f"is larger than {max_bytes:,} bytes")])
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise InvalidInputError(
-            [FieldError(f"{source}:{line}:{column}: file", "is not valid UTF-8")]
-        ) from None
+        return config_text(data, source)
+    except ConfigFileError as error:
+        raise file_problems(error, source) from None
 
 
 def file_problems(error: ConfigFileError, source: str) -> InvalidInputError:

@@ -18,6 +18,7 @@ from carelane.store.models import Workspace
 from carelane.triage.lane_config import LaneConfig, LaneConfigError
 from carelane.triage.lane_file import load_lane_config
 from carelane.triage.lanes import SHIPPED_CONFIGS, shipped_lane_config
+from carelane.workspaces.config_uploads import file_problems, uploaded_text
 from carelane.workspaces.schemas import (
     LanesSummary,
     LaneSummary,
@@ -29,7 +30,6 @@ from carelane.workspaces.triage_settings import TriageSettings, do_configure_tri
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 LANES_SOURCE = "lanes.yaml"
 """What problems of a lanes file sent over HTTP name as their file."""
-MAX_LANES_BYTES = 1_000_000
 
 
 def do_create_workspace(*, session: Session, slug: str, name: str, now: datetime) -> WorkspaceOut:
@@ -131,31 +131,6 @@ def get_triage_configuration(*, session: Session, slug: str) -> TriageSettingsOu
     return TriageSettingsOut(workspace=slug, lanes_yaml=lanes_yaml, settings=settings, lanes=lanes)
 
 
-def lanes_file_problems(error: LaneConfigError) -> InvalidInputError:
-    """A lanes file's problems as invalid input: each field `lanes.yaml:LINE:COL: path`."""
-    return InvalidInputError(
-        [
-            FieldError(f"{LANES_SOURCE}:{p.line}:{p.column}: {p.field}", p.message)
-            for p in error.problems
-        ]
-    )
-
-
-def _lanes_text(lanes_file: bytes) -> str:
-    if len(lanes_file) > MAX_LANES_BYTES:
-        raise InvalidInputError(
-            [FieldError(LANES_SOURCE, f"is larger than {MAX_LANES_BYTES:,} bytes")]
-        )
-    try:
-        return lanes_file.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = lanes_file[: error.start].count(b"\n") + 1
-        column = error.start - (lanes_file.rfind(b"\n", 0, error.start) + 1) + 1
-        raise InvalidInputError(
-            [FieldError(f"{LANES_SOURCE}:{line}:{column}: file", "is not valid UTF-8")]
-        ) from None
-
-
 def do_set_lanes(
     *, session: Session, slug: str, lanes_file: bytes, now: datetime
 ) -> TriageSettingsOut:
@@ -165,11 +140,11 @@ def do_set_lanes(
     InvalidInputError names every problem of a bad file, each field as
     `lanes.yaml:LINE:COL: field.path`; NotFoundError for an unknown workspace.
     """
-    text = _lanes_text(lanes_file)
+    text = uploaded_text(lanes_file, LANES_SOURCE)
     try:
         load_lane_config(text, source=LANES_SOURCE)
     except LaneConfigError as error:
-        raise lanes_file_problems(error) from None
+        raise file_problems(error, LANES_SOURCE) from None
     do_configure_triage(session=session, slug=slug, now=now, lanes_yaml=text)
     return get_triage_configuration(session=session, slug=slug)
 
@@ -208,7 +183,7 @@ def do_configure_workspace_triage(
         try:
             load_lane_config(lanes_yaml, source=LANES_SOURCE)
         except LaneConfigError as error:
-            raise lanes_file_problems(error) from None
+            raise file_problems(error, LANES_SOURCE) from None
     if lanes_yaml is not None or settings is not None:
         do_configure_triage(
             session=session, slug=slug, now=now, lanes_yaml=lanes_yaml, settings=settings

@@ -131,7 +131,7 @@ def test_configure_used_wrongly(run_cli: RunCli, tmp_path: Path) -> None:
     assert empty_handle.exit_code == 2
     assert "brand_handles must not be empty" in empty_handle.stderr
     assert not_utf8.exit_code == 1
-    assert "latin1.yaml:2:6: file: is not valid UTF-8" in not_utf8.stderr
+    assert "latin1.yaml:2:6: file: is not valid UTF-8" in not_utf8.stdout  # as other problems
 
 
 def test_demo_gives_the_airlines_their_lanes_before_replaying(
