@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from carelane.domain.errors import ConflictError, FieldError, InvalidInputError
+from carelane.domain.instants import utc_instant
 from carelane.routing.agents import AgentSnapshot
-from carelane.routing.durations import require_aware
 from carelane.routing.requirements import ConversationToRoute
 
 MAX_REASON_CHARS = 1000
@@ -97,7 +97,7 @@ def take_over(
     """The takeover of `conversation` from `holder` by `taker`, checked: the holder must
     hold it now, the taker must be someone else with a free slot, and a reason is given.
     Raises NotHeldError, CapacityExceededError or InvalidInputError."""
-    require_aware(now, "now")
+    utc_instant(now, "now")
     if conversation.holder_id is None:
         raise NotHeldError(
             f"nobody holds conversation {conversation.id}; assign it instead of taking it over"

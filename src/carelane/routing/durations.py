@@ -1,7 +1,6 @@
-"""Spans of time as a supervisor reads them ("4 min", "2 h 5 min"), and the check that a
-moment is timezone-aware."""
+"""Spans of time as a supervisor reads them ("4 min", "2 h 5 min")."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 
 def describe_duration(span: timedelta) -> str:
@@ -18,10 +17,3 @@ def describe_duration(span: timedelta) -> str:
         return f"{hours} h {rest} min" if rest else f"{hours} h"
     rest = hours - days * 24
     return f"{days} d {rest} h" if rest else f"{days} d"
-
-
-def require_aware(moment: datetime, what: str) -> None:
-    """Refuse a naive datetime: routing compares moments from many sources, and only
-    timezone-aware ones compare truthfully."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{what} must be timezone-aware (UTC), not {moment.isoformat()}")

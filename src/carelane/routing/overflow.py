@@ -4,7 +4,8 @@ relax to preferred, the lane's backup teams are offered it, and the supervisor i
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from carelane.routing.durations import describe_duration, require_aware
+from carelane.domain.instants import utc_instant
+from carelane.routing.durations import describe_duration
 from carelane.routing.requirements import ConversationToRoute
 from carelane.routing.roster import Roster
 
@@ -35,7 +36,7 @@ def overflow_stage(
     conversation: ConversationToRoute, roster: Roster, *, now: datetime
 ) -> OverflowStage:
     """The conversation's overflow stage at `now`, with a sentence saying why."""
-    require_aware(now, "now")
+    utc_instant(now, "now")
     policy = roster.policy(conversation.lane)
     waited = max(now - conversation.waiting_since, timedelta(0))
     overflowing = waited >= policy.overflow_after

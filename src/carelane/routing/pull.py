@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from carelane.domain.channels import Network
+from carelane.domain.instants import utc_instant
 from carelane.routing.agents import PRESENT_STATES, AgentSnapshot, name_key
-from carelane.routing.durations import require_aware
 from carelane.routing.qualification import Assessment, assess
 from carelane.routing.queues import DEFAULT_BREACH_WINDOW, QueuePosition, order_queue
 from carelane.routing.requirements import ConversationToRoute, Requirements, requirements_for
@@ -48,7 +48,7 @@ class WaitingQueue:
         now: datetime,
         breach_window: timedelta = DEFAULT_BREACH_WINDOW,
     ) -> None:
-        require_aware(now, "now")
+        utc_instant(now, "now")
         self.now = now
         self.roster = roster
         self.positions = order_queue(conversations, now=now, breach_window=breach_window)

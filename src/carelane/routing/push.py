@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from carelane.domain.instants import utc_instant
 from carelane.routing.agents import AgentSnapshot, AgentState
-from carelane.routing.durations import require_aware
 from carelane.routing.overflow import OverflowStage, overflow_stage
 from carelane.routing.qualification import Assessment, RankKey, assess
 from carelane.routing.requirements import ConversationToRoute, requirements_for
@@ -56,7 +56,7 @@ def choose_agent(
     conversation: ConversationToRoute, roster: Roster, *, now: datetime
 ) -> PushDecision:
     """The agent a conversation should be pushed to at `now`, or why there is none."""
-    require_aware(now, "now")
+    utc_instant(now, "now")
     stage = overflow_stage(conversation, roster, now=now)
     if conversation.holder_id is not None:
         holder = roster.agent(conversation.holder_id)

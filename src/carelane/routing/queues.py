@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from carelane.routing.durations import describe_duration, require_aware
+from carelane.domain.instants import utc_instant
+from carelane.routing.durations import describe_duration
 from carelane.routing.requirements import ConversationToRoute
 
 DEFAULT_BREACH_WINDOW = timedelta(minutes=10)
@@ -82,7 +83,7 @@ def order_queue(
     breach_window: timedelta = DEFAULT_BREACH_WINDOW,
 ) -> tuple[QueuePosition, ...]:
     """The conversations in queue order at `now`, each with its reason."""
-    require_aware(now, "now")
+    utc_instant(now, "now")
     keyed = sorted(
         ((queue_key(c, now=now, breach_window=breach_window), c) for c in conversations),
         key=lambda pair: pair[0],

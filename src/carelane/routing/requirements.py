@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from carelane.domain.channels import Network
+from carelane.domain.instants import utc_instant
 from carelane.routing.agents import MAX_TIER, MIN_TIER, SkillKind, name_key
-from carelane.routing.durations import require_aware
 from carelane.routing.lane_policies import LanePolicy, Need
 
 UNDETERMINED_LANGUAGE = "und"
@@ -50,9 +50,9 @@ class ConversationToRoute:
             raise ValueError(f"priority {self.priority} is not 0 to 100")
         if not MIN_TIER <= self.tier <= MAX_TIER:
             raise ValueError(f"tier {self.tier} is not {MIN_TIER} to {MAX_TIER}")
-        require_aware(self.waiting_since, "waiting_since")
+        utc_instant(self.waiting_since, "waiting_since")
         if self.response_due_at is not None:
-            require_aware(self.response_due_at, "response_due_at")
+            utc_instant(self.response_due_at, "response_due_at")
 
     @property
     def main_category(self) -> str | None:

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from carelane.domain.errors import FieldError, InvalidInputError
+from carelane.domain.instants import utc_instant
 from carelane.routing.agents import MAX_TIER, MIN_TIER, Team, name_key
-from carelane.routing.durations import require_aware
 from carelane.routing.requirements import ConversationToRoute
 from carelane.routing.roster import Roster
 
@@ -83,7 +83,7 @@ def plan_transfer(
     problem: no note, no target, an unknown team, a lane no team owns, a team outside the
     lane, a tier nobody there works, or a move to where the conversation already is.
     """
-    require_aware(now, "now")
+    utc_instant(now, "now")
     errors: list[FieldError] = []
     note = note.strip()
     if not note:

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from carelane.sla.instants import utc_instant
+from carelane.domain.instants import utc_instant
 
 DAY = timedelta(days=1)
 WEEK = timedelta(days=7)

@@ -31,8 +31,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from carelane.domain.conversations import ConversationStatus, status_after_post
+from carelane.domain.instants import utc_instant
 from carelane.sla.calendars import BusinessCalendar
-from carelane.sla.instants import utc_instant
 from carelane.sla.policies import DeadlineKind, ServiceLevelPolicy
 from carelane.sla.timeline import AgentReply, CustomerMessage, TimelineFact
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from carelane.domain.instants import utc_instant
 from carelane.sla.clocks import Deadline, Deadlines
-from carelane.sla.instants import utc_instant
 from carelane.sla.policies import DeadlineKind
 
 

@@ -1,12 +1,12 @@
 """Agents, teams and the roster: skills, capacity, duties and how an agent stands
 towards a lane."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from carelane.routing.agents import AgentProfile, AgentSnapshot, RepRole, Skill, SkillKind
-from carelane.routing.durations import describe_duration, require_aware
+from carelane.routing.durations import describe_duration
 from carelane.routing.lane_policies import DEFAULT_OVERFLOW_AFTER, LanePolicy
 from carelane.routing.roster import Roster, Standing
 from tests.unit.routing.builders import FACEBOOK, FORUM, TEAMS, TWITTER, agent, roster
@@ -136,9 +136,3 @@ def test_roster_reads_the_teams_of_a_fresh_snapshot_from_its_profile() -> None:
 )
 def test_describe_duration(span: timedelta, said: str) -> None:
     assert describe_duration(span) == said
-
-
-def test_naive_moments_are_refused() -> None:
-    require_aware(datetime(2025, 1, 1, tzinfo=UTC), "now")
-    with pytest.raises(ValueError, match="now must be timezone-aware"):
-        require_aware(datetime(2025, 1, 1), "now")  # noqa: DTZ001 - the naive moment refused

@@ -1,4 +1,4 @@
-"""Instants as the service-level maths takes and gives them: aware, and in UTC."""
+"""Instants as carelane's pure packages take and give them: aware, and in UTC."""
 
 from datetime import UTC, datetime
 
