@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from carelane.domain.channels import ChannelKind, Direction, Network, Visibility
+from carelane.domain.channels import ChannelKind, Direction, Network
 from carelane.domain.posts import NormalisedPost
+from carelane.ingest.pipeline import post_to_triage
 from carelane.ingest.readers.base import RawItem
 from carelane.ingest.readers.sources import SOURCES, read_source
 from carelane.ingest.schema import validate_post
-from carelane.triage.engine import PostToTriage, WorkspaceTriage, triage_posts
+from carelane.triage.engine import WorkspaceTriage, triage_posts
 from carelane.triage.lanes import compile_lanes, shipped_lane_config
 from carelane.triage.models import TriageModels, shipped_models
 from carelane.triage.priority import DEFAULT_WEIGHTS
@@ -136,7 +137,7 @@ def contacts_from_posts(
     kept: list[tuple[NormalisedPost, int, str, str | None, tuple[str, ...]]] = []
     for start in range(0, len(posts), TRIAGE_BATCH):
         batch = posts[start : start + TRIAGE_BATCH]
-        triages = triage_posts([_to_triage(post) for post in batch], workspace, models)
+        triages = triage_posts([post_to_triage(post) for post in batch], workspace, models)
         for post, triage in zip(batch, triages, strict=True):
             if triage.actionable:
                 categories = tuple(match.name for match in triage.categories)
@@ -155,19 +156,4 @@ def contacts_from_posts(
             workspace=post.workspace,
         )
         for number, (post, priority, lane, language, categories) in enumerate(kept, start=1)
-    )
-
-
-def _to_triage(post: NormalisedPost) -> PostToTriage:
-    return PostToTriage(
-        text=post.text,
-        network=post.network.value,
-        channel=post.channel,
-        channel_kind=post.channel_kind.value,
-        author_handle=post.author.handle,
-        author_followers=post.author.followers,
-        author_verified=post.author.verified,
-        outbound=post.direction is Direction.OUTBOUND,
-        public=post.visibility is Visibility.PUBLIC,
-        language=post.language,
     )
