@@ -19,8 +19,6 @@ import argparse
 import csv
 import dataclasses
 import os
-import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -34,6 +32,7 @@ from carelane.triage.lanes import (
     shipped_lane_config,
 )
 from carelane.triage.text_vectors import embed
+from timing import best_of
 
 DATA_DIR = Path(os.environ.get("CARELANE_DATA_DIR", Path(__file__).parents[2] / "shared" / "data"))
 BATCH = 256
@@ -61,15 +60,6 @@ def without_examples(config: LaneConfig) -> LaneConfig:
         for lane in config.lanes
     )
     return dataclasses.replace(config, lanes=lanes)
-
-
-def best_of(repeat: int, run: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def compile_shipped(name: str) -> CompiledLanes:

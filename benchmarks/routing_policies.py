@@ -21,7 +21,6 @@ import random
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TypeVar
@@ -42,6 +41,7 @@ from carelane.routing.push import PushOutcome, choose_agent
 from carelane.routing.requirements import ConversationToRoute
 from carelane.routing.roster import Roster
 from carelane.routing.team_config import RoutingConfig
+from timing import best_of
 
 T = TypeVar("T")
 NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
@@ -142,15 +142,6 @@ def build_waiting(count: int, agent_count: int, rng: random.Random) -> list[Conv
             )
         )
     return conversations
-
-
-def best_of(repeat: int, run: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def push_each(roster: Roster, conversations: list[ConversationToRoute]) -> None:

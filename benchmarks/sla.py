@@ -19,8 +19,6 @@ Run with `python benchmarks/sla.py [--count N]`.
 import argparse
 import dataclasses
 import random
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -31,18 +29,10 @@ from carelane.sla.config_file import shipped_service_levels
 from carelane.sla.durations import format_duration
 from carelane.sla.policies import ServiceLevelPolicy
 from carelane.sla.timeline import AgentReply, CustomerMessage, TimelineFact
+from timing import best_of
 
 FIRST_START = datetime(2025, 1, 1, tzinfo=UTC)
 SPREAD_SECONDS = 3 * 365 * 86_400
-
-
-def best_of(repeat: int, run: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def report(label: str, seconds: float, count: int, unit: str) -> None:
