@@ -18,7 +18,7 @@ from carelane.deadlines.columns import TimerKey, deadline_columns
 from carelane.deadlines.timelines import load_timelines
 from carelane.domain.channels import ChannelKind, Network
 from carelane.sla.clocks import conversation_deadlines
-from carelane.store.bulk_insert import update_rows
+from carelane.store.bulk_writes import update_rows
 from carelane.store.models import Channel, Conversation, SlaAlarm, Workspace
 from carelane.workspaces.service_levels import workspace_service_levels
 

@@ -40,7 +40,7 @@ from carelane.ingest.thread_store import (
 )
 from carelane.ingest.threading import PostToThread, ThreadState, thread_posts
 from carelane.ingest.triage_store import store_triages
-from carelane.store.bulk_insert import insert_rows
+from carelane.store.bulk_writes import insert_rows
 from carelane.store.database import unit_of_work
 from carelane.store.events import EventRow, append_events
 from carelane.store.ids import allocate_ids

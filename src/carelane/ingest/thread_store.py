@@ -12,7 +12,7 @@ from carelane.domain.channels import Direction
 from carelane.domain.conversations import ACTIVE_STATUSES, ConversationStatus
 from carelane.domain.events import EventType
 from carelane.ingest.threading import PostToThread, ThreadState
-from carelane.store.bulk_insert import insert_rows
+from carelane.store.bulk_writes import insert_rows
 from carelane.store.events import EventRow
 from carelane.store.ids import allocate_ids
 from carelane.store.models import Conversation, Post

@@ -7,7 +7,7 @@ from typing import cast
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from carelane.store.bulk_insert import insert_rows
+from carelane.store.bulk_writes import insert_rows
 from carelane.store.models import PostTriage
 from carelane.triage.engine import Triage
 

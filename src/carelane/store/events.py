@@ -9,7 +9,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from carelane.domain.events import EventType
-from carelane.store.bulk_insert import insert_rows
+from carelane.store.bulk_writes import insert_rows
 from carelane.store.models import Event
 
 event_t = cast(Table, Event.__table__)

@@ -41,7 +41,8 @@ class _Plan:
         return [dict(zip(self.binds, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
-_PLANS: dict[tuple[str, str, str, tuple[str, ...]], _Plan | None] = {}
+_PLANS: dict[tuple[str, str, Table, str, tuple[str, ...]], _Plan | None] = {}
+"""Compiled statements by dialect, paramstyle, table, statement and columns."""
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -65,7 +66,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
 
 
 def _plan(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> _Plan | None:
-    cache_key = (dialect.name, str(dialect.paramstyle), table.name, keys)
+    cache_key = (dialect.name, str(dialect.paramstyle), table, "insert", keys)
     if cache_key not in _PLANS:
         _PLANS[cache_key] = _compile(dialect, table, keys)
     return _PLANS[cache_key]
@@ -100,7 +101,7 @@ def update_rows(
     columns = tuple(name for name in rows[0] if name != key)
     connection = session.connection()
     dialect = connection.dialect
-    cache_key = (dialect.name, str(dialect.paramstyle), f"update {table.name} by {key}", columns)
+    cache_key = (dialect.name, str(dialect.paramstyle), table, f"update by {key}", columns)
     if cache_key not in _PLANS:
         _PLANS[cache_key] = _compile_update(dialect, table, key, columns)
     plan = _PLANS[cache_key]

@@ -1,4 +1,4 @@
-"""Rows inserted in bulk are stored exactly as Core's executemany stores them."""
+"""Rows inserted and updated in bulk are stored exactly as through Core."""
 
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, cast
@@ -6,7 +6,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from carelane.store.bulk_insert import insert_rows, update_rows
+from carelane.store.bulk_writes import insert_rows, update_rows
 from carelane.store.database import unit_of_work
 from carelane.store.models import Author, Event, Workspace
 
