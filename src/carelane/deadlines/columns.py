@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from carelane.sla.clocks import Deadline, Deadlines
-from carelane.sla.timers import Timer, timers_of
+from carelane.sla.timers import Timer, deadline_timers, firing_order
 
 TimerKey = tuple[str, str, datetime]
 """A timer as the fired-alarms table names it: (clock kind, alarm, clock started at)."""
@@ -30,7 +30,13 @@ def timer_key(timer: Timer) -> TimerKey:
 def next_unfired(deadlines: Deadlines, fired: Set[TimerKey]) -> Timer | None:
     """The earliest alarm of the clocks that fires or fired and is not in `fired`: past
     ones too, so that an alarm missed while no scheduler ran still fires, once."""
-    return next((t for t in timers_of(deadlines) if timer_key(t) not in fired), None)
+    unfired = (
+        timer
+        for clock in deadlines.clocks
+        for timer in deadline_timers(clock)
+        if not fired or timer_key(timer) not in fired
+    )
+    return min(unfired, key=firing_order, default=None)
 
 
 def deadline_columns(

@@ -1,13 +1,15 @@
 """Storing conversations' deadlines: computed from their timelines under their workspace's
 service levels, in the transaction of the change that moved them.
 
-`refresh_deadlines` is called by whatever changes a conversation's timeline or status
-(the ingest for each batch, once per touched conversation; status changes; routing's
-transfers) and costs four queries and one bulk UPDATE whatever the number of
-conversations.
+`refresh_deadlines` is called by whatever changes a stored conversation's timeline or
+status (the ingest for each batch, once per touched conversation; status changes;
+routing's transfers) and costs five queries and one bulk UPDATE whatever the number of
+conversations. A conversation opened by the ingest gets its columns with its INSERT
+instead (`deadlines_columns_for`), from the timeline the ingest holds.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence, Set
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -18,12 +20,60 @@ from carelane.deadlines.columns import TimerKey, deadline_columns
 from carelane.deadlines.timelines import load_timelines
 from carelane.domain.channels import ChannelKind, Network
 from carelane.sla.clocks import conversation_deadlines
+from carelane.sla.policies import ServiceLevels
+from carelane.sla.timeline import TimelineFact
 from carelane.store.bulk_writes import update_rows
 from carelane.store.models import Channel, Conversation, SlaAlarm, Workspace
+from carelane.store.value_lists import is_one_of
 from carelane.workspaces.service_levels import workspace_service_levels
 
 conversation_t = cast(Table, Conversation.__table__)
 _CHANNEL_KINDS = {kind.value: kind for kind in ChannelKind}
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelLevels:
+    """What decides the policy of a channel's conversations, but for their priority."""
+
+    levels: ServiceLevels  # the channel's workspace's
+    network: Network
+    kind: ChannelKind | None
+
+
+def channel_levels(session: Session, channel_ids: Collection[int]) -> dict[int, ChannelLevels]:
+    """Each channel's network, kind and workspace service levels."""
+    if not channel_ids:
+        return {}
+    rows = session.execute(
+        select(Channel.id, Channel.network, Channel.kind, Workspace.service_levels_yaml)
+        .join(Workspace, Workspace.id == Channel.workspace_id)
+        .where(is_one_of(session, Channel.id, channel_ids))
+    )
+    return {
+        channel_id: ChannelLevels(
+            workspace_service_levels(levels_yaml), Network(network), _CHANNEL_KINDS.get(kind)
+        )
+        for channel_id, network, kind, levels_yaml in rows
+    }
+
+
+def deadlines_columns_for(
+    timeline: Sequence[TimelineFact],
+    *,
+    channel: ChannelLevels,
+    priority: int | None,
+    now: datetime,
+    fired: Set[TimerKey] = frozenset(),
+) -> dict[str, Any]:
+    """The deadline columns of a conversation with `timeline` (in time order) on
+    `channel` at `priority`, as of `now` (or of its latest fact, if that is later: clocks of
+    other machines run ahead)."""
+    policy = channel.levels.policy_for(channel.network, priority or 0, channel.kind)
+    at = max(now, timeline[-1].at) if timeline else now
+    deadlines = conversation_deadlines(
+        timeline, policy=policy, calendar=channel.levels.calendar_for(policy), now=at
+    )
+    return deadline_columns(deadlines, policy=policy.name, fired=fired)
 
 
 def fired_alarms(session: Session, conversation_ids: Collection[int]) -> dict[int, set[TimerKey]]:
@@ -34,7 +84,7 @@ def fired_alarms(session: Session, conversation_ids: Collection[int]) -> dict[in
     rows = session.execute(
         select(
             SlaAlarm.conversation_id, SlaAlarm.kind, SlaAlarm.alarm, SlaAlarm.clock_started_at
-        ).where(SlaAlarm.conversation_id.in_(sorted(conversation_ids)))
+        ).where(is_one_of(session, SlaAlarm.conversation_id, conversation_ids))
     )
     for conversation_id, kind, alarm, started_at in rows:
         fired.setdefault(conversation_id, set()).add((kind, alarm, started_at))
@@ -44,37 +94,27 @@ def fired_alarms(session: Session, conversation_ids: Collection[int]) -> dict[in
 def compute_deadline_columns(
     session: Session, conversation_ids: Collection[int], *, now: datetime
 ) -> dict[int, dict[str, Any]]:
-    """The deadline columns of each conversation as of `now` (or of its latest fact, if
-    that is later: clocks of other machines run ahead)."""
+    """The deadline columns of each stored conversation as of `now`."""
     if not conversation_ids:
         return {}
     rows = session.execute(
-        select(
-            Conversation.id,
-            Conversation.priority,
-            Channel.network,
-            Channel.kind,
-            Workspace.service_levels_yaml,
+        select(Conversation.id, Conversation.priority, Conversation.channel_id).where(
+            is_one_of(session, Conversation.id, conversation_ids)
         )
-        .join(Channel, Channel.id == Conversation.channel_id)
-        .join(Workspace, Workspace.id == Conversation.workspace_id)
-        .where(Conversation.id.in_(sorted(conversation_ids)))
     ).all()
+    channels = channel_levels(session, {channel_id for _, _, channel_id in rows})
     timelines = load_timelines(session, conversation_ids)
     fired = fired_alarms(session, conversation_ids)
-    columns = {}
-    for conversation_id, priority, network, kind, levels_yaml in rows:
-        levels = workspace_service_levels(levels_yaml)
-        policy = levels.policy_for(Network(network), priority or 0, _CHANNEL_KINDS.get(kind))
-        timeline = timelines.get(conversation_id, [])
-        at = max(now, timeline[-1].at) if timeline else now
-        deadlines = conversation_deadlines(
-            timeline, policy=policy, calendar=levels.calendar_for(policy), now=at
+    return {
+        conversation_id: deadlines_columns_for(
+            timelines.get(conversation_id, []),
+            channel=channels[channel_id],
+            priority=priority,
+            now=now,
+            fired=fired.get(conversation_id, set()),
         )
-        columns[conversation_id] = deadline_columns(
-            deadlines, policy=policy.name, fired=fired.get(conversation_id, set())
-        )
-    return columns
+        for conversation_id, priority, channel_id in rows
+    }
 
 
 def refresh_deadlines(

@@ -12,6 +12,7 @@ from sqlalchemy import Table, select, tuple_
 from sqlalchemy.orm import Session
 
 from carelane.store.models import Channel, Post, Workspace
+from carelane.store.value_lists import is_one_of
 
 PostKey = tuple[str, str, str, str]  # workspace slug, network, channel account, external id
 
@@ -35,10 +36,10 @@ def stored_post_ids(session: Session, keys: Iterable[PostKey]) -> dict[PostKey, 
     ).all()
     found: dict[PostKey, int] = {}
     for slug, network, account, channel_id in channels:
-        external_ids = sorted(by_channel[(slug, network, account)])
         rows = session.execute(
             select(_post.c.external_id, _post.c.id).where(
-                _post.c.channel_id == channel_id, _post.c.external_id.in_(external_ids)
+                _post.c.channel_id == channel_id,
+                is_one_of(session, _post.c.external_id, by_channel[(slug, network, account)]),
             )
         ).all()
         found.update({(slug, network, account, external_id): i for external_id, i in rows})

@@ -18,6 +18,7 @@ from carelane.store.events import EventRow, append_events
 from carelane.store.ids import allocate_ids
 from carelane.store.models import Author, Channel, Workspace
 from carelane.store.upsert import dialect_insert
+from carelane.store.value_lists import is_one_of
 
 workspace_t = cast(Table, Workspace.__table__)
 channel_t = cast(Table, Channel.__table__)
@@ -245,7 +246,7 @@ def _stored_authors(
         query = select(author_t.c.id, author_t.c.handle, *(author_t.c[n] for n in _PROFILE)).where(
             author_t.c.workspace_id == workspace_id,
             author_t.c.network == network,
-            author_t.c.handle.in_(handles),
+            is_one_of(session, author_t.c.handle, handles),
         )
         for row in session.execute(query).mappings():
             found[(workspace_id, network, row["handle"])] = dict(row)

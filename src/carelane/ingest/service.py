@@ -9,13 +9,14 @@ ingester's posts as duplicates.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from carelane.deadlines.store import refresh_deadlines
+from carelane.deadlines.store import channel_levels, deadlines_columns_for, refresh_deadlines
+from carelane.deadlines.timelines import in_time_order, message_fact
 from carelane.domain.channels import Direction
 from carelane.domain.conversations import MessageKind
 from carelane.domain.errors import FieldError
@@ -40,6 +41,7 @@ from carelane.ingest.thread_store import (
 )
 from carelane.ingest.threading import PostToThread, ThreadState, thread_posts
 from carelane.ingest.triage_store import store_triages
+from carelane.sla.timeline import TimelineFact
 from carelane.store.bulk_writes import insert_rows
 from carelane.store.database import unit_of_work
 from carelane.store.events import EventRow, append_events
@@ -184,7 +186,16 @@ def _store(
             workspace_of_thread[id(thread)] = item.workspace_id
     unique_threads = list({id(t): t for t in threads if t is not None}.values())
     triage_of_thread = _conversation_triage(posts, threads, triages)
-    insert_new_conversations(session, unique_threads, workspace_of_thread, now, triage_of_thread)
+    insert_new_conversations(
+        session,
+        unique_threads,
+        workspace_of_thread,
+        now,
+        triage_of_thread=triage_of_thread,
+        deadlines_of_thread=_new_conversation_deadlines(
+            session, posts, threads, triage_of_thread, now
+        ),
+    )
 
     post_ids = allocate_ids(session, post_t, len(posts))
     insert_rows(
@@ -259,8 +270,41 @@ def _store(
     for thread in unique_threads:
         events.extend(thread_events(thread, workspace_of_thread[id(thread)]))
     append_events(session, events, now=now)
-    # Each touched conversation's deadlines, once for the batch, from its whole timeline.
-    refresh_deadlines(session, [t.id for t in unique_threads if t.id is not None], now=now)
+    # The deadlines of each stored conversation the batch touched, once, from its whole
+    # timeline (new ones got theirs with their INSERT).
+    refresh_deadlines(
+        session, [t.id for t in unique_threads if t.id is not None and t.opened_by is None], now=now
+    )
+
+
+def _new_conversation_deadlines(
+    session: Session,
+    posts: Sequence[PlacedPost],
+    threads: Sequence[ThreadState | None],
+    triage_of_thread: dict[int, ConversationTriage],
+    now: datetime,
+) -> dict[int, dict[str, Any]]:
+    """For each thread the batch opens (by `id(thread)`), its deadline columns: its whole
+    timeline is its posts here (in time order, as `posts` are)."""
+    timelines: dict[int, list[TimelineFact]] = {}
+    opened: dict[int, ThreadState] = {}
+    for item, thread in zip(posts, threads, strict=True):
+        if thread is not None and thread.opened_by is not None:
+            fact = message_fact(_MESSAGE_KIND[item.post.direction], item.post.created_at)
+            timelines.setdefault(id(thread), []).append(fact)
+            opened[id(thread)] = thread
+    channels = channel_levels(session, {thread.channel_id for thread in opened.values()})
+    columns = {}
+    for key, facts in timelines.items():
+        in_time_order(facts)
+        triage = triage_of_thread.get(key)
+        columns[key] = deadlines_columns_for(
+            facts,
+            channel=channels[opened[key].channel_id],
+            priority=triage.priority if triage is not None else None,
+            now=now,
+        )
+    return columns
 
 
 def _conversation_triage(

@@ -8,6 +8,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
+from carelane.deadlines.columns import DEADLINE_COLUMNS
 from carelane.domain.channels import Direction
 from carelane.domain.conversations import ACTIVE_STATUSES, ConversationStatus
 from carelane.domain.events import EventType
@@ -16,6 +17,7 @@ from carelane.store.bulk_writes import insert_rows
 from carelane.store.events import EventRow
 from carelane.store.ids import allocate_ids
 from carelane.store.models import Conversation, Post
+from carelane.store.value_lists import is_one_of
 
 post_t = cast(Table, Post.__table__)
 conversation_t = cast(Table, Conversation.__table__)
@@ -57,13 +59,14 @@ def load_known_parents(
     conversation_of: dict[tuple[int, str], int | None] = {}
     for channel_id, external_ids in wanted.items():
         query = select(post_t.c.external_id, post_t.c.conversation_id).where(
-            post_t.c.channel_id == channel_id, post_t.c.external_id.in_(external_ids)
+            post_t.c.channel_id == channel_id,
+            is_one_of(session, post_t.c.external_id, external_ids),
         )
         for external_id, conversation_id in session.execute(query).all():
             conversation_of[(channel_id, external_id)] = conversation_id
     ids = {i for i in conversation_of.values() if i is not None}
     if ids:
-        _lock_and_load(session, conversation_t.c.id.in_(sorted(ids)), states)
+        _lock_and_load(session, is_one_of(session, conversation_t.c.id, ids), states)
     return {
         key: None if conversation_id is None else states[conversation_id]
         for key, conversation_id in conversation_of.items()
@@ -91,7 +94,7 @@ def load_active_threads(
     # authors have on other channels are dropped here.
     _lock_and_load(
         session,
-        conversation_t.c.author_id.in_(sorted({author for _, author in pairs}))
+        is_one_of(session, conversation_t.c.author_id, {author for _, author in pairs})
         & conversation_t.c.status.in_([s.value for s in ACTIVE_STATUSES]),
         states,
     )
@@ -117,11 +120,14 @@ def insert_new_conversations(
     threads: Sequence[ThreadState],
     workspace_of_thread: dict[int, int],
     now: datetime,
+    *,
     triage_of_thread: Mapping[int, ConversationTriage] | None = None,
+    deadlines_of_thread: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> None:
     """Insert the threads that are new; `triage_of_thread` (by `id(thread)`) gives their
-    lane, categories and priority."""
+    lane, categories and priority, `deadlines_of_thread` their deadline columns."""
     triage_of_thread = triage_of_thread or {}
+    deadlines_of_thread = deadlines_of_thread or {}
     new = [t for t in threads if t.id is None]
     if not new:
         return
@@ -147,10 +153,14 @@ def insert_new_conversations(
                 "tier": 1,
                 "waiting_since": t.opened_at,
                 **_triage_values(triage_of_thread.get(id(t))),
+                **deadlines_of_thread.get(id(t), _NO_DEADLINES),
             }
             for t in new
         ],
     )
+
+
+_NO_DEADLINES = dict.fromkeys(DEADLINE_COLUMNS)
 
 
 def _triage_values(triage: ConversationTriage | None) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from carelane.domain.instants import utc_instant
 
 DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
+_NONE = timedelta()
 _MICROSECOND = timedelta(microseconds=1)
 _CACHED_DAYS = 4096
 """Days whose opening instants a calendar keeps; a few years, cleared when full."""
@@ -169,7 +170,7 @@ class BusinessCalendar:
         A deadline never falls in closed time: 30 minutes from Friday 17:50 with Mon-Fri
         08:00-18:00 hours is Monday 08:20. A zero duration is `start` itself."""
         start = utc_instant(start, "start")
-        if duration < timedelta():
+        if duration < _NONE:
             raise ValueError(f"a duration of business time is at least 0, not {duration}")
         if self._always_open or not duration:
             return start + duration
@@ -200,7 +201,7 @@ class BusinessCalendar:
         for ordinal in range(self._local_ordinal(start), self._local_ordinal(end) + 2):
             for span_start, span_end in self.spans_on(ordinal):
                 overlap = min(span_end, end) - max(span_start, start)
-                if overlap > timedelta():
+                if overlap > _NONE:
                     total += overlap
         return total
 

@@ -27,7 +27,7 @@ answer was.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from carelane.domain.conversations import ConversationStatus, status_after_post
@@ -134,7 +134,7 @@ def conversation_deadlines(
     clocks = _Clocks()
     previous: datetime | None = None
     for position, fact in enumerate(timeline):
-        at = utc_instant(fact.at, f"timeline[{position}].at")
+        at = fact.at if fact.at.tzinfo is UTC else utc_instant(fact.at, f"timeline[{position}].at")
         if previous is not None and at < previous:
             raise ValueError(f"timeline[{position}] at {at.isoformat()} is out of order")
         if at > now:

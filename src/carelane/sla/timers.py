@@ -47,7 +47,7 @@ def timers_of(deadlines: Deadlines) -> list[Timer]:
     """Every alarm of a conversation's clocks that fires or fired, in the order they fire
     (at the same instant, warnings first)."""
     timers = [timer for clock in deadlines.clocks for timer in deadline_timers(clock)]
-    return sorted(timers, key=_firing_order)
+    return sorted(timers, key=firing_order)
 
 
 def next_timer(deadlines: Deadlines, now: datetime) -> Timer | None:
@@ -63,5 +63,9 @@ def timers_between(deadlines: Deadlines, after: datetime, until: datetime) -> li
     return [timer for timer in timers_of(deadlines) if after < timer.at <= until]
 
 
-def _firing_order(timer: Timer) -> tuple[datetime, int, datetime]:
-    return (timer.at, list(Alarm).index(timer.alarm), timer.clock_started_at)
+_ALARM_ORDER = {alarm: position for position, alarm in enumerate(Alarm)}
+
+
+def firing_order(timer: Timer) -> tuple[datetime, int, datetime]:
+    """The sort key of timers in the order they fire."""
+    return (timer.at, _ALARM_ORDER[timer.alarm], timer.clock_started_at)

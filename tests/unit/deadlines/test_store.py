@@ -2,18 +2,22 @@
 answers, set again when the customer writes; a workspace's own service levels apply."""
 
 from datetime import datetime, timedelta
+from itertools import islice
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from carelane.deadlines.store import refresh_deadlines
+from carelane.deadlines.columns import DEADLINE_COLUMNS
+from carelane.deadlines.store import compute_deadline_columns, refresh_deadlines
 from carelane.domain.events import EventType
 from carelane.domain.posts import NormalisedPost
+from carelane.ingest.readers.sources import read_source
 from carelane.ingest.schema import validate_post
 from carelane.ingest.service import PostToStore, do_ingest_posts
 from carelane.store.database import unit_of_work
 from carelane.store.events import EventRow, append_events
-from carelane.store.models import Conversation, Workspace
+from carelane.store.models import Conversation, Message, Workspace
 from tests.conftest import at
 from tests.helpers import post_data
 
@@ -124,3 +128,31 @@ def test_resolving_stops_every_clock(session: Session, now: datetime) -> None:
     assert resolved.resolution_due_at is None
     assert resolved.sla_alarm_at is None
     assert resolved.sla_policy == "X/Twitter"
+
+
+def test_deadlines_set_at_opening_are_those_read_back_from_the_store(
+    session: Session, data_dir: Path
+) -> None:
+    """The ingest computes a new conversation's deadlines from the posts it holds; reading
+    its timeline back from the store gives the same columns (customer turns and agent
+    turns of the real conversations, several in one batch)."""
+    rows = [item.data for item in islice(read_source("conversations", data_dir), 400)]
+    now = max(datetime.fromisoformat(row["created_at"]) for row in rows if row)
+    posts = []
+    for index, row in enumerate(rows):
+        assert row is not None
+        post = validate_post(row, now=now, max_clock_skew=timedelta(minutes=5))
+        assert isinstance(post, NormalisedPost), post
+        posts.append(PostToStore(index, post))
+    do_ingest_posts(session=session, posts=posts, now=now, create_workspaces=True)
+
+    stored = {
+        row.id: {column: getattr(row, column) for column in DEADLINE_COLUMNS}
+        for row in session.scalars(select(Conversation))
+    }
+    replied = session.scalars(
+        select(Message.conversation_id).where(Message.kind == "outbound_reply")
+    ).all()
+    assert len(stored) > 20, "many conversations"
+    assert replied, "some of them answered in the batch"
+    assert compute_deadline_columns(session, list(stored), now=now) == stored
