@@ -1,5 +1,6 @@
 """Every table, importable from one place (Alembic and the services use this)."""
 
+from carelane.store.models.accounts import ApiToken, UserAccount, UserSession, WorkspaceMember
 from carelane.store.models.base import Base
 from carelane.store.models.conversations import Conversation, Message
 from carelane.store.models.events import Event
@@ -19,6 +20,7 @@ from carelane.store.models.workspaces import Channel, Workspace
 
 __all__ = [
     "Agent",
+    "ApiToken",
     "Author",
     "Base",
     "Channel",
@@ -34,5 +36,8 @@ __all__ = [
     "TeamLane",
     "TeamMember",
     "TriageCorrection",
+    "UserAccount",
+    "UserSession",
     "Workspace",
+    "WorkspaceMember",
 ]
