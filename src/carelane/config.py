@@ -31,3 +31,16 @@ class Settings(BaseSettings):
     max_batch_items: int = Field(
         default=5000, ge=1, description="Most items one POST /api/v1/posts request may carry."
     )
+    secure_cookies: bool = Field(
+        default=False,
+        description="Send the session cookie only over HTTPS (set it wherever carelane is "
+        "served over HTTPS).",
+    )
+    session_idle_minutes: int = Field(
+        default=480, ge=1, description="A sign-in session ends after this long without requests."
+    )
+    session_longest_hours: int = Field(
+        default=24,
+        ge=1,
+        description="A sign-in session ends this long after sign-in, however used.",
+    )
