@@ -3,10 +3,11 @@
 A stage takes a batch and returns it with its own part done. Stages keep no state
 between batches and a batch holds only plain values, so the in-process runner here and a
 broker between processes can carry the same stages. Stages now: validate -> known posts
-(stored duplicates settled early) -> triage -> persist; routing takes its place between
-triage and persist. One stage may run beside the runner's process (a `BackgroundStage`,
-such as `triage_worker.TriageWorker`): the runner then keeps one batch there while the
-stages after it finish the batch before.
+(stored duplicates settled early) -> triage -> persist -> route (each conversation a new
+actionable customer message waits in is pushed to the best agent on duty). One stage
+may run beside the runner's process (a `BackgroundStage`, such as
+`triage_worker.TriageWorker`): the runner then keeps one batch there while the stages
+after it finish the batch before.
 """
 
 from collections import deque
@@ -18,6 +19,7 @@ from typing import Protocol, cast
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from carelane.assignments.arrivals import do_push_arrivals
 from carelane.domain.channels import Direction, Visibility
 from carelane.domain.posts import NormalisedPost
 from carelane.ingest.known_posts import stored_post_ids
@@ -194,6 +196,32 @@ class PersistStage:
         return batch
 
 
+@dataclass(frozen=True, slots=True)
+class RouteStage:
+    """Pushes each stored conversation that a new actionable customer message of the batch
+    waits in to the best agent on duty (`assignments.arrivals`); without a triage, every
+    customer message counts as actionable."""
+
+    sessions: sessionmaker[Session]
+    clock: Clock
+
+    def __call__(self, batch: Batch) -> Batch:
+        arrivals = {
+            entry.result.conversation_id
+            for entry in batch.items
+            if entry.result is not None
+            and entry.result.status is ItemStatus.CREATED
+            and entry.result.conversation_id is not None
+            and entry.post is not None
+            and entry.post.direction is Direction.INBOUND
+            and (entry.triage is None or entry.triage.actionable)
+        }
+        if arrivals:
+            with self.sessions() as session:
+                do_push_arrivals(session=session, conversation_ids=arrivals, now=self.clock())
+        return batch
+
+
 def batches(items: Iterable[RawItem], size: int) -> Iterator[Batch]:
     """`items` cut into batches of `size`, numbered in input order."""
     iterator = iter(items)
@@ -258,4 +286,5 @@ def ingest_stages(
         KnownPostsStage(sessions=sessions),
         triage or TriageStage(sessions=sessions, models=models or shipped_models()),
         PersistStage(sessions=sessions, clock=clock, create_workspaces=create_workspaces),
+        RouteStage(sessions=sessions, clock=clock),
     ]
