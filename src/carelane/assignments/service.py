@@ -183,41 +183,61 @@ def do_assign(
                 now=now,
                 by_agent_id=by_agent_id,
             )
-        agents = {snapshot.id: snapshot for snapshot in roster_agents(session, frame)}
-        for _ in range(PUSH_ATTEMPTS):
-            decision = choose_agent(conversation, frame.roster(agents.values()), now=now)
-            if decision.agent is None:
-                return AssignmentOut(
-                    conversation_id=conversation.id,
-                    agent_id=conversation.holder_id,
-                    agent_name=None,
-                    assigned=False,
-                    outcome=decision.outcome.value,
-                    explanation=decision.explanation,
-                )
-            _, snapshot = locked_agent(session, frame, decision.agent.id)
-            if snapshot.has_room_on(conversation.network):
-                result = _hold(
-                    session,
-                    frame=frame,
-                    conversation=conversation,
-                    snapshot=snapshot,
-                    outcome=decision.outcome.value,
-                    explanation=decision.explanation,
-                    now=now,
-                    by_agent_id=by_agent_id,
-                    extra={"overflowing": decision.overflow.overflowing},
-                )
-                return result.model_copy(update={"runners_up": list(decision.runners_up)})
-            agents[snapshot.id] = snapshot  # filled up meanwhile: choose again
-        return AssignmentOut(
-            conversation_id=conversation.id,
-            agent_id=None,
-            agent_name=None,
-            assigned=False,
-            outcome=PushOutcome.NOBODY.value,
-            explanation="every agent chosen filled up meanwhile; it waits in the queue",
+        return push_conversation(
+            session, frame=frame, conversation=conversation, now=now, by_agent_id=by_agent_id
         )
+
+
+def push_conversation(
+    session: Session,
+    *,
+    frame: RosterFrame,
+    conversation: ConversationToRoute,
+    now: datetime,
+    by_agent_id: int | None = None,
+    passing_over: frozenset[int] = frozenset(),
+) -> AssignmentOut:
+    """Push `conversation` (locked by the caller, in the caller's transaction) to the best
+    agent now, never to one of `passing_over`; or say why nobody may take it."""
+    agents = {
+        snapshot.id: snapshot
+        for snapshot in roster_agents(session, frame)
+        if snapshot.id not in passing_over
+    }
+    for _ in range(PUSH_ATTEMPTS):
+        decision = choose_agent(conversation, frame.roster(agents.values()), now=now)
+        if decision.agent is None:
+            return AssignmentOut(
+                conversation_id=conversation.id,
+                agent_id=conversation.holder_id,
+                agent_name=None,
+                assigned=False,
+                outcome=decision.outcome.value,
+                explanation=decision.explanation,
+            )
+        _, snapshot = locked_agent(session, frame, decision.agent.id)
+        if snapshot.has_room_on(conversation.network):
+            result = _hold(
+                session,
+                frame=frame,
+                conversation=conversation,
+                snapshot=snapshot,
+                outcome=decision.outcome.value,
+                explanation=decision.explanation,
+                now=now,
+                by_agent_id=by_agent_id,
+                extra={"overflowing": decision.overflow.overflowing},
+            )
+            return result.model_copy(update={"runners_up": list(decision.runners_up)})
+        agents[snapshot.id] = snapshot  # filled up meanwhile: choose again
+    return AssignmentOut(
+        conversation_id=conversation.id,
+        agent_id=None,
+        agent_name=None,
+        assigned=False,
+        outcome=PushOutcome.NOBODY.value,
+        explanation="every agent chosen filled up meanwhile; it waits in the queue",
+    )
 
 
 def _unchanged(conversation: ConversationToRoute, agent: AgentSnapshot, why: str) -> AssignmentOut:

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from carelane.deadlines.columns import TimerKey, deadline_columns
 from carelane.deadlines.timelines import load_timelines
+from carelane.deadlines.wakeups import announce_alarms
 from carelane.domain.channels import ChannelKind, Network
-from carelane.sla.clocks import conversation_deadlines
-from carelane.sla.policies import ServiceLevels
+from carelane.sla.clocks import Deadlines, conversation_deadlines
+from carelane.sla.policies import ServiceLevelPolicy, ServiceLevels
 from carelane.sla.timeline import TimelineFact
 from carelane.store.bulk_writes import update_rows
 from carelane.store.models import Channel, Conversation, SlaAlarm, Workspace
@@ -68,12 +69,26 @@ def deadlines_columns_for(
     """The deadline columns of a conversation with `timeline` (in time order) on
     `channel` at `priority`, as of `now` (or of its latest fact, if that is later: clocks of
     other machines run ahead)."""
+    policy, deadlines = deadlines_of(timeline, channel=channel, priority=priority, now=now)
+    return deadline_columns(deadlines, policy=policy.name, fired=fired)
+
+
+def deadlines_of(
+    timeline: Sequence[TimelineFact],
+    *,
+    channel: ChannelLevels,
+    priority: int | None,
+    now: datetime,
+) -> tuple[ServiceLevelPolicy, Deadlines]:
+    """The policy and clocks of a conversation with `timeline` (in time order) on
+    `channel` at `priority`, as of `now` (or of its latest fact, if that is later: clocks of
+    other machines run ahead)."""
     policy = channel.levels.policy_for(channel.network, priority or 0, channel.kind)
     at = max(now, timeline[-1].at) if timeline else now
     deadlines = conversation_deadlines(
         timeline, policy=policy, calendar=channel.levels.calendar_for(policy), now=at
     )
-    return deadline_columns(deadlines, policy=policy.name, fired=fired)
+    return policy, deadlines
 
 
 def fired_alarms(session: Session, conversation_ids: Collection[int]) -> dict[int, set[TimerKey]]:
@@ -121,7 +136,7 @@ def refresh_deadlines(
     session: Session, conversation_ids: Collection[int], *, now: datetime
 ) -> None:
     """Recompute and store the deadlines of `conversation_ids`, in the session's
-    transaction."""
+    transaction, and announce their next alarms to the schedulers (heard at commit)."""
     columns = compute_deadline_columns(session, conversation_ids, now=now)
     if not columns:
         return
@@ -131,3 +146,4 @@ def refresh_deadlines(
         "id",
         [{"id": conversation_id, **values} for conversation_id, values in columns.items()],
     )
+    announce_alarms(session, (values["sla_alarm_at"] for values in columns.values()))
