@@ -5,16 +5,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from carelane.conversations.schemas import ConversationDetail, ConversationPage
+from carelane.conversations.schemas import (
+    ConversationDetail,
+    ConversationPage,
+    StatusChangeIn,
+    StatusChangeOut,
+)
 from carelane.conversations.service import (
     ConversationFilters,
     ConversationOrder,
     get_conversation,
     get_conversations,
 )
+from carelane.conversations.status import do_set_status
 from carelane.domain.conversations import ConversationStatus
 from carelane.posts.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from carelane.web.dependencies import SessionDep
+from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES
 
 router = APIRouter(tags=["conversations"], responses=ERROR_RESPONSES)
@@ -72,3 +78,24 @@ def show_conversation(
 ) -> ConversationDetail:
     """One conversation with its customer and its whole timeline, oldest entry first."""
     return get_conversation(session=session, workspace=workspace, conversation_id=conversation_id)
+
+
+@router.post(
+    "/workspaces/{workspace}/conversations/{conversation_id}/status",
+    response_model=StatusChangeOut,
+)
+def set_conversation_status(
+    workspace_id: WorkspaceIdDep, conversation_id: int, body: StatusChangeIn, session: SessionDep
+) -> StatusChangeOut:
+    """Resolve, close, reopen or put on hold (pending) a conversation. Resolving or closing
+    frees the agent's slot; reopening offers it to the best agent on duty, its previous
+    agent first. 409 for a closed (archived) conversation."""
+    return do_set_status(
+        session=session,
+        workspace_id=workspace_id,
+        conversation_id=conversation_id,
+        status=body.status,
+        by_agent_id=body.agent_id,
+        note=body.note,
+        now=utc_now(),
+    )

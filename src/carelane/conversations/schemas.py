@@ -82,3 +82,21 @@ class ConversationDetail(ConversationOut):
     author_profile: AuthorOut
     customer: CustomerRef | None
     timeline: list[TimelineEntry]
+
+
+class StatusChangeIn(BaseModel):
+    """A status to set, by whom and why."""
+
+    status: ConversationStatus
+    agent_id: int | None = Field(default=None, description="The agent making the change.")
+    note: str | None = Field(default=None, description="Why, for the log (2,000 chars at most).")
+
+
+class StatusChangeOut(BaseModel):
+    """What a status change did."""
+
+    conversation_id: int
+    status: ConversationStatus
+    previous_status: ConversationStatus
+    changed: bool = Field(description="False when it had that status already.")
+    assignee_id: int | None = Field(description="Who holds it now (none once resolved).")
