@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -67,11 +67,16 @@ class _DueAlarm:
 
 
 def claim_due_conversations(
-    session: Session, *, now: datetime, limit: int, passing_over: Collection[int] = ()
+    session: Session,
+    *,
+    now: datetime,
+    limit: int,
+    passing_over: Collection[int] = (),
+    only: int | None = None,
 ) -> list[int]:
-    """The conversations (at most `limit`, earliest alarm first) whose next alarm is due by
-    `now`, locked for this transaction; on PostgreSQL those another transaction holds
-    locked are passed over, not waited for."""
+    """The conversations (at most `limit`, earliest alarm first; just `only` when given)
+    whose next alarm is due by `now`, locked for this transaction; on PostgreSQL those
+    another transaction holds locked are passed over, not waited for."""
     query = (
         select(Conversation.id)
         .where(Conversation.sla_alarm_at <= now)
@@ -80,9 +85,43 @@ def claim_due_conversations(
     )
     if passing_over:
         query = query.where(Conversation.id.not_in(sorted(passing_over)))
+    if only is not None:
+        query = query.where(Conversation.id == only)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True, slots=True)
+class FiringRound:
+    """One transaction's work: the conversations it took and the alarms it fired."""
+
+    claimed: tuple[int, ...]
+    fired: tuple[FiredAlarm, ...]
+
+
+def fire_due_round(
+    *,
+    session: Session,
+    now: datetime,
+    limit: int = CLAIM_BATCH,
+    passing_over: Collection[int] = (),
+    only: int | None = None,
+) -> FiringRound:
+    """Fire, in one transaction, every alarm due by `now` of up to `limit` conversations
+    whose next alarm has come (but those in `passing_over`; just `only` when given). A
+    conversation taken may fire nothing (its stored next alarm was out of date): it gets
+    its columns anew all the same, so every round moves on."""
+    with unit_of_work(session):
+        conversation_ids = claim_due_conversations(
+            session, now=now, limit=limit, passing_over=passing_over, only=only
+        )
+        if not conversation_ids:
+            return FiringRound((), ())
+        due = _due_alarms(session, conversation_ids, now)
+        fired = _record(session, due, now)
+        refresh_deadlines(session, conversation_ids, now=now)
+    return FiringRound(tuple(conversation_ids), tuple(fired))
 
 
 def fire_due_alarms(
@@ -92,20 +131,20 @@ def fire_due_alarms(
     limit: int = CLAIM_BATCH,
     passing_over: Collection[int] = (),
 ) -> list[FiredAlarm]:
-    """Fire, in one transaction, every alarm due by `now` of up to `limit` conversations
-    whose next alarm has come (but those in `passing_over`); the alarms fired, in the
-    order they were due. An empty list when no conversation was due (or every due one is
-    being fired by someone else right now)."""
-    with unit_of_work(session):
-        conversation_ids = claim_due_conversations(
-            session, now=now, limit=limit, passing_over=passing_over
-        )
-        if not conversation_ids:
-            return []
-        due = _due_alarms(session, conversation_ids, now)
-        fired = _record(session, due, now)
-        refresh_deadlines(session, conversation_ids, now=now)
-    return fired
+    """The alarms one round (`fire_due_round`) fired, in the order they were due; empty
+    when no conversation was due (or every due one is being fired by someone else)."""
+    return list(
+        fire_due_round(session=session, now=now, limit=limit, passing_over=passing_over).fired
+    )
+
+
+def next_alarm_at(session: Session, *, passing_over: Collection[int] = ()) -> datetime | None:
+    """The earliest alarm not yet fired of any conversation (past ones included)."""
+    query = select(func.min(Conversation.sla_alarm_at))
+    if passing_over:
+        query = query.where(Conversation.id.not_in(sorted(passing_over)))
+    at: datetime | None = session.scalar(query)
+    return at
 
 
 def _due_alarms(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from carelane.deadlines.store import channel_levels, deadlines_columns_for, refresh_deadlines
 from carelane.deadlines.timelines import in_time_order, message_fact
+from carelane.deadlines.wakeups import announce_alarms
 from carelane.domain.channels import Direction
 from carelane.domain.conversations import MessageKind
 from carelane.domain.errors import FieldError
@@ -304,6 +305,7 @@ def _new_conversation_deadlines(
             priority=triage.priority if triage is not None else None,
             now=now,
         )
+    announce_alarms(session, (values["sla_alarm_at"] for values in columns.values()))
     return columns
 
 
