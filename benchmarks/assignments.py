@@ -1,0 +1,190 @@
+"""Assignment service benchmark on PostgreSQL: push decisions per second and "next
+conversation" latency, through the service and its row locks, as the API runs them.
+
+A fresh database of its own holds one workspace with `--agents` agents (200), all
+available, with room for every conversation, and `--waiting` conversations (10,000)
+waiting, stored through the ingest before any timing. Measured, each call timed alone:
+
+  (a) push: `do_assign` (best agent now) for `--pushes` conversations (2,000), spread over
+      `--workers` processes (1 and 4) each with its own engine: decisions per second over
+      the whole run, and p50, p99 and the slowest call;
+  (b) pull: `do_next_conversation` for every agent, `--rounds` times (3), over the same
+      workers: the same figures.
+
+Figures are printed; nothing about time is asserted. Targets: >= 1,000 decisions/s and
+p99 < 50 ms for "next conversation" with 200 agents on PostgreSQL.
+Run with `make bench`, or `python benchmarks/assignments.py`.
+"""
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+from sqlalchemy import select
+
+from carelane.assignments.service import do_assign, do_next_conversation, do_set_agent_state
+from carelane.domain.channels import Network
+from carelane.domain.errors import ConflictError
+from carelane.domain.posts import Author, NormalisedPost
+from carelane.ingest.service import PostToStore, do_ingest_posts
+from carelane.routing.agents import AgentState
+from carelane.store.database import create_database_engine, create_session_factory
+from carelane.store.migrate import upgrade_database
+from carelane.store.models import Agent, Conversation, Workspace
+from carelane.workspaces.teams import do_set_teams
+
+POSTGRES_SERVER = os.environ.get("CARELANE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+DATABASE = "carelane_bench_assignments"
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def teams_file(agents: int, capacity: int) -> bytes:
+    lines = ["version: 1", "teams:", "  - name: Care", "    lanes: [Customer Service]", "agents:"]
+    for number in range(agents):
+        lines += [
+            f"  - name: Agent {number}",
+            f"    email: agent{number}@example.com",
+            "    teams: [Care]",
+            "    languages: {en: 5}",
+            f"    capacity: {{twitter: {capacity}}}",
+        ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def fresh_database() -> str:
+    with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{DATABASE}"')
+    return POSTGRES_SERVER.replace("postgresql://", "postgresql+psycopg://", 1) + f"/{DATABASE}"
+
+
+def seed(url: str, agents: int, waiting: int) -> tuple[int, list[int], list[int]]:
+    """The workspace, its agents (all available) and its waiting conversations."""
+    engine = create_database_engine(url)
+    upgrade_database(engine)
+    posts = [
+        PostToStore(
+            index,
+            NormalisedPost(
+                workspace="acme",
+                network=Network.TWITTER,
+                channel="AcmeHelp",
+                external_id=str(index),
+                author=Author(f"customer{index}"),
+                text="@AcmeHelp my order is late",
+                created_at=NOW - timedelta(minutes=30) + timedelta(milliseconds=index),
+            ),
+        )
+        for index in range(waiting)
+    ]
+    try:
+        with create_session_factory(engine)() as session:
+            for start in range(0, waiting, 1000):
+                do_ingest_posts(
+                    session=session,
+                    posts=posts[start : start + 1000],
+                    now=NOW,
+                    create_workspaces=True,
+                )
+            workspace_id = session.scalar(select(Workspace.id).where(Workspace.slug == "acme"))
+            assert workspace_id is not None
+            capacity = waiting // agents + 1
+            do_set_teams(
+                session=session, slug="acme", teams_file=teams_file(agents, capacity), now=NOW
+            )
+            agent_ids = list(session.scalars(select(Agent.id).order_by(Agent.id)))
+            for agent_id in agent_ids:
+                do_set_agent_state(
+                    session=session,
+                    workspace_id=workspace_id,
+                    agent_id=agent_id,
+                    state=AgentState.AVAILABLE,
+                    now=NOW,
+                )
+            conversations = list(session.scalars(select(Conversation.id).order_by(Conversation.id)))
+    finally:
+        engine.dispose()
+    return workspace_id, agent_ids, conversations
+
+
+def work(url: str, workspace_id: int, kind: str, idents: Sequence[int]) -> list[float]:
+    """One worker process: each call of its share timed alone, in seconds."""
+    engine = create_database_engine(url)
+    seconds = []
+    try:
+        with create_session_factory(engine)() as session:
+            for ident in idents:
+                start = time.perf_counter()
+                try:
+                    if kind == "push":
+                        do_assign(
+                            session=session,
+                            workspace_id=workspace_id,
+                            conversation_id=ident,
+                            now=NOW,
+                        )
+                    else:
+                        do_next_conversation(
+                            session=session, workspace_id=workspace_id, agent_id=ident, now=NOW
+                        )
+                except ConflictError:
+                    pass  # held meanwhile by another worker's pull: still a decision
+                seconds.append(time.perf_counter() - start)
+    finally:
+        engine.dispose()
+    return seconds
+
+
+def run(url: str, workspace_id: int, kind: str, idents: list[int], workers: int) -> str:
+    shares = [idents[index::workers] for index in range(workers)]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pool.submit(int).result()  # the workers started before timing
+        start = time.perf_counter()
+        results = list(
+            pool.map(work, [url] * workers, [workspace_id] * workers, [kind] * workers, shares)
+        )
+        elapsed = time.perf_counter() - start
+    calls = sorted(second for result in results for second in result)
+    p99 = calls[min(len(calls) - 1, int(len(calls) * 0.99))]
+    return (
+        f"{len(calls) / elapsed:>8,.0f} decisions/s  p50 {statistics.median(calls) * 1e3:6.2f} ms"
+        f"  p99 {p99 * 1e3:6.2f} ms  max {calls[-1] * 1e3:7.2f} ms  ({len(calls):,} calls)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agents", type=int, default=200)
+    parser.add_argument("--waiting", type=int, default=10_000)
+    parser.add_argument("--pushes", type=int, default=2_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", default="1,4")
+    options = parser.parse_args()
+
+    print(
+        f"carelane assignment service on PostgreSQL: {options.agents} agents, "
+        f"{options.waiting:,} waiting conversations"
+    )
+    for workers in [int(w) for w in options.workers.split(",")]:
+        url = fresh_database()
+        started = time.perf_counter()
+        workspace_id, agents, conversations = seed(url, options.agents, options.waiting)
+        print(f"  {workers} worker(s): seeded in {time.perf_counter() - started:.1f} s (untimed)")
+        pushes = conversations[: options.pushes]
+        pulls = [agent for _ in range(options.rounds) for agent in agents]
+        print(f"    (a) push  {run(url, workspace_id, 'push', pushes, workers)}")
+        print(f"    (b) pull  {run(url, workspace_id, 'pull', pulls, workers)}")
+    with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    print("targets: >= 1,000 decisions/s; next conversation p99 < 50 ms (200 agents)")
+
+
+if __name__ == "__main__":
+    main()
