@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     max_batch_items: int = Field(
         default=5000, ge=1, description="Most items one POST /api/v1/posts request may carry."
     )
+    sla_scheduler: bool = Field(
+        default=True,
+        description="Fire service-level warnings and breaches from a scheduler inside the web "
+        "app (turn off where `carelane sla-scheduler` runs apart).",
+    )
     secure_cookies: bool = Field(
         default=False,
         description="Send the session cookie only over HTTPS (set it wherever carelane is "
