@@ -69,6 +69,7 @@ bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes, personal-dat
 	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/lanes.py
 	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/personal_data.py
 	$(BIN)/python benchmarks/sla.py
+	CARELANE_TEST_POSTGRES="$(POSTGRES)" $(BIN)/python benchmarks/breaches.py
 	$(BIN)/python benchmarks/routing_policies.py
 	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/simulation.py
 
