@@ -19,6 +19,7 @@ from carelane.cli.terminal import (
     settings_of,
 )
 from carelane.config import Settings
+from carelane.deadlines.scheduler import AlarmScheduler
 from carelane.domain.errors import DomainError
 from carelane.ingest.runs import ALL_SOURCES
 from carelane.store.database import create_database_engine
@@ -250,8 +251,15 @@ def serve_app(settings: Settings, host: str | None, port: int | None) -> None:
     except ImportError as error:
         raise DomainError(f"the web app cannot be loaded: {error}") from error
     engine, _ = open_database(settings)
-    engine.dispose()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    # The service-level scheduler fires warnings and breaches beside the app, on an engine
+    # of its own, unless it runs apart (`carelane sla-scheduler`).
+    scheduler = AlarmScheduler(engine).start() if settings.sla_scheduler else None
+    try:
+        uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+        engine.dispose()
 
 
 def serve(ctx: typer.Context, host: Host = None, port: Port = None) -> None:
