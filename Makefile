@@ -62,7 +62,7 @@ fmt: $(STAMP) ## Fix what ruff can and format the code
 	$(BIN)/ruff format src tests benchmarks
 
 .PHONY: bench
-bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes, personal-data, service-level, routing and simulation benchmarks (prints figures)
+bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes, personal-data, service-level, breach, routing, assignment and simulation benchmarks (prints figures)
 	CARELANE_TEST_POSTGRES="$(POSTGRES)" CARELANE_DATA_DIR="$(DATA_DIR)" \
 		$(BIN)/python benchmarks/ingest.py
 	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/triage.py
@@ -71,6 +71,7 @@ bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes, personal-dat
 	$(BIN)/python benchmarks/sla.py
 	CARELANE_TEST_POSTGRES="$(POSTGRES)" $(BIN)/python benchmarks/breaches.py
 	$(BIN)/python benchmarks/routing_policies.py
+	CARELANE_TEST_POSTGRES="$(POSTGRES)" $(BIN)/python benchmarks/assignments.py
 	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/simulation.py
 
 .PHONY: train
