@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
+from carelane.accounts.roles import Permission
 from carelane.assignments.queue import MAX_QUEUE_PAGE, get_queue
 from carelane.assignments.schemas import (
     AgentStateIn,
@@ -22,14 +23,22 @@ from carelane.assignments.service import (
     do_take_over,
 )
 from carelane.assignments.transfers import do_transfer
+from carelane.web.auth import allowed, check_own_agent
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES
 
-router = APIRouter(tags=["assignments"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    tags=["assignments"],
+    responses=ERROR_RESPONSES,
+    dependencies=[allowed(Permission.HANDLE_CONVERSATIONS, "work conversations")],
+)
+_REASSIGN = allowed(Permission.REASSIGN, "assign or take over conversations")
+_OWN_AGENT = Depends(check_own_agent)
 
 
 @router.post(
     "/workspaces/{workspace}/conversations/{conversation_id}/assignment",
+    dependencies=[_REASSIGN],
     response_model=AssignmentOut,
 )
 def assign_conversation(
@@ -48,7 +57,9 @@ def assign_conversation(
 
 
 @router.post(
-    "/workspaces/{workspace}/agents/{agent_id}/next-conversation", response_model=AssignmentOut
+    "/workspaces/{workspace}/agents/{agent_id}/next-conversation",
+    response_model=AssignmentOut,
+    dependencies=[_OWN_AGENT],
 )
 def pull_next_conversation(
     workspace_id: WorkspaceIdDep, agent_id: int, session: SessionDep
@@ -62,6 +73,7 @@ def pull_next_conversation(
 
 @router.post(
     "/workspaces/{workspace}/conversations/{conversation_id}/takeover",
+    dependencies=[_REASSIGN],
     response_model=AssignmentOut,
 )
 def take_over_conversation(
@@ -101,7 +113,11 @@ def transfer_conversation(
     )
 
 
-@router.put("/workspaces/{workspace}/agents/{agent_id}/state", response_model=AgentStateOut)
+@router.put(
+    "/workspaces/{workspace}/agents/{agent_id}/state",
+    response_model=AgentStateOut,
+    dependencies=[_OWN_AGENT],
+)
 def set_agent_state(
     workspace_id: WorkspaceIdDep, agent_id: int, body: AgentStateIn, session: SessionDep
 ) -> AgentStateOut:
@@ -115,7 +131,11 @@ def set_agent_state(
     )
 
 
-@router.get("/workspaces/{workspace}/queue", response_model=QueueOut)
+@router.get(
+    "/workspaces/{workspace}/queue",
+    response_model=QueueOut,
+    dependencies=[allowed(Permission.VIEW_QUEUES, "see the queue")],
+)
 def show_queue(
     workspace: str,
     workspace_id: WorkspaceIdDep,

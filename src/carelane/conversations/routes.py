@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from carelane.accounts.roles import Permission
 from carelane.conversations.schemas import (
     ConversationDetail,
     ConversationPage,
@@ -20,10 +21,15 @@ from carelane.conversations.service import (
 from carelane.conversations.status import do_set_status
 from carelane.domain.conversations import ConversationStatus
 from carelane.posts.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from carelane.web.auth import allowed
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES
 
-router = APIRouter(tags=["conversations"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    tags=["conversations"],
+    responses=ERROR_RESPONSES,
+    dependencies=[allowed(Permission.HANDLE_CONVERSATIONS, "work conversations")],
+)
 
 
 @router.get("/workspaces/{workspace}/conversations", response_model=ConversationPage)

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, status
 
+from carelane.accounts.roles import Permission
 from carelane.customers.schemas import (
     AuthorDetail,
     CustomerDetail,
@@ -16,10 +17,15 @@ from carelane.customers.service import (
     get_author,
     get_customer,
 )
+from carelane.web.auth import allowed
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES
 
-router = APIRouter(tags=["customers"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    tags=["customers"],
+    responses=ERROR_RESPONSES,
+    dependencies=[allowed(Permission.HANDLE_CONVERSATIONS, "see or link customers")],
+)
 
 
 @router.post(

@@ -1,6 +1,7 @@
 """HTTP: receive a batch of posts; list a workspace's posts; a post's triage and agents'
 corrections of it."""
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -8,9 +9,11 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from carelane.accounts.roles import Permission
 from carelane.domain.channels import Direction
 from carelane.domain.errors import FieldError
 from carelane.domain.triage import Intent, Sentiment
+from carelane.ingest.readers.base import RawItem
 from carelane.ingest.results import IngestSummary, ItemResult, ItemStatus
 from carelane.ingest.schema import PostIn
 from carelane.posts.batch import parse_batch
@@ -19,6 +22,7 @@ from carelane.posts.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from carelane.posts.schemas import BatchResultOut, PostDetail, PostPage
 from carelane.posts.service import PostFilters, PostOrder, do_receive_posts, get_post, get_posts
 from carelane.posts.triage_schemas import PostTriageOut, TriageCorrectionIn, TriageCorrectionOut
+from carelane.web.auth import SignedInDep, allowed
 from carelane.web.dependencies import (
     SessionDep,
     SessionsDep,
@@ -27,6 +31,7 @@ from carelane.web.dependencies import (
     utc_now,
 )
 from carelane.web.errors import ERROR_RESPONSES, error_body, printable
+from carelane.workspaces.service import get_workspace_slugs
 
 router = APIRouter(tags=["posts"], responses=ERROR_RESPONSES)
 
@@ -101,8 +106,19 @@ def _batch_result(results: list[ItemResult]) -> BatchResultOut:
     return BatchResultOut.model_validate(body)
 
 
+def _of_workspaces(item: RawItem, slugs: Collection[str]) -> RawItem:
+    """`item`, or the same item rejected as of an unknown workspace when it names one the
+    sender is not a member of (the answer a workspace that does not exist gets)."""
+    slug = item.data.get("workspace") if item.data is not None else None
+    if not isinstance(slug, str) or slug in slugs:
+        return item
+    problem = FieldError("workspace", f"unknown workspace {slug!r}")
+    return RawItem(where=item.where, data=None, at=item.at, errors=(problem,))
+
+
 @router.post(
     "/posts",
+    dependencies=[allowed(Permission.INGEST_POSTS, "send posts in")],
     response_model=BatchResultOut,
     status_code=status.HTTP_201_CREATED,
     openapi_extra=_batch_schema(),
@@ -115,7 +131,7 @@ def _batch_result(results: list[ItemResult]) -> BatchResultOut:
     },
 )
 async def receive_posts(
-    request: Request, sessions: SessionsDep, settings: SettingsDep
+    request: Request, sessions: SessionsDep, settings: SettingsDep, user: SignedInDep
 ) -> JSONResponse:
     """Store a batch of posts in the normalised format: a JSON array or `{"posts": [...]}`.
 
@@ -127,6 +143,10 @@ async def receive_posts(
 
     def receive() -> list[ItemResult]:
         items = parse_batch(body, max_items=settings.max_batch_items)
+        if not user.all_workspaces:
+            with sessions() as session:
+                slugs = get_workspace_slugs(session=session, ids=user.workspace_ids)
+            items = [_of_workspaces(item, slugs) for item in items]
         return do_receive_posts(sessions=sessions, items=items, settings=settings, clock=utc_now)
 
     results = await run_in_threadpool(receive)
@@ -201,6 +221,7 @@ def show_post_triage(workspace: str, post_id: int, session: SessionDep) -> PostT
 
 @router.post(
     "/workspaces/{workspace}/posts/{post_id}/triage/corrections",
+    dependencies=[allowed(Permission.HANDLE_CONVERSATIONS, "correct triage")],
     response_model=TriageCorrectionOut,
     status_code=status.HTTP_201_CREATED,
 )

@@ -8,6 +8,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 import carelane
+from carelane.accounts.passwords import Passwords
+from carelane.accounts.routes import router as accounts_router
 from carelane.assignments.routes import router as assignments_router
 from carelane.channels.routes import router as channels_router
 from carelane.config import Settings
@@ -15,8 +17,10 @@ from carelane.conversations.routes import router as conversations_router
 from carelane.customers.routes import router as customers_router
 from carelane.posts.routes import router as posts_router
 from carelane.store.database import create_database_engine, create_session_factory
+from carelane.web.auth import API_GUARDS
 from carelane.web.errors import install_error_handlers
 from carelane.web.landing import router as landing_router
+from carelane.web.signin import router as signin_router
 from carelane.workspaces.routes import router as workspaces_router
 
 API_PREFIX = "/api/v1"
@@ -46,8 +50,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = create_session_factory(engine)
+    app.state.passwords = Passwords()
     install_error_handlers(app)
     for router in (
+        accounts_router,
         workspaces_router,
         posts_router,
         conversations_router,
@@ -55,7 +61,8 @@ def create_app(settings: Settings) -> FastAPI:
         channels_router,
         assignments_router,
     ):
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, dependencies=API_GUARDS)
+    app.include_router(signin_router)
     app.include_router(landing_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

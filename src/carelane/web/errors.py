@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from carelane.accounts.errors import ForbiddenError, NotSignedInError, SignInFailedError
 from carelane.domain.errors import (
     ConflictError,
     DomainError,
@@ -22,6 +23,9 @@ from carelane.posts.batch import BatchTooLargeError
 
 STATUS_OF: list[tuple[type[DomainError], int]] = [
     (BatchTooLargeError, 413),
+    (NotSignedInError, 401),
+    (SignInFailedError, 401),
+    (ForbiddenError, 403),
     (NotFoundError, 404),
     (ConflictError, 409),
     (InvalidInputError, 422),
@@ -46,7 +50,7 @@ class ErrorResponse(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse} for status in (404, 409, 413, 422)
+    status: {"model": ErrorResponse} for status in (401, 403, 404, 409, 413, 422)
 }
 """For routes' `responses=`, so that /docs shows the error shape."""
 
@@ -82,7 +86,10 @@ def _domain_error(_request: Request, error: Exception) -> JSONResponse:
         message = "the request is invalid"
         if isinstance(error, BatchTooLargeError):
             message = "the batch holds too many posts"
-    return error_response(status, error.code, message, details)
+    response = error_response(status, error.code, message, details)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="carelane"'
+    return response
 
 
 def _location(loc: tuple[Any, ...]) -> str:

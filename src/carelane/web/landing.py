@@ -1,12 +1,14 @@
-"""The landing page: what has been loaded, per workspace, and where to go next."""
+"""The landing page: what has been loaded in the user's workspaces, and where to go next."""
 
 from pathlib import Path
+from urllib.parse import quote
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from carelane.domain.conversations import ConversationStatus
+from carelane.web.auth import find_signed_in
 from carelane.web.dependencies import SessionDep
 from carelane.workspaces.overview import get_overview
 
@@ -14,14 +16,29 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
 
 
+def signin_redirect(request: Request) -> RedirectResponse:
+    """To the sign-in form, and back to this page afterwards."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(
+        f"/signin?next={quote(target, safe='')}", status_code=status.HTTP_303_SEE_OTHER
+    )
+
+
 @router.get("/", response_class=HTMLResponse)
-def landing_page(request: Request, session: SessionDep) -> HTMLResponse:
-    """Per workspace: channels, posts, conversations by status, authors, time range."""
-    overview = get_overview(session=session)
+def landing_page(request: Request, session: SessionDep) -> Response:
+    """Per workspace the user sees: channels, posts, conversations by status, authors,
+    time range. To the sign-in form for someone not signed in."""
+    user = find_signed_in(request)
+    if user is None:
+        return signin_redirect(request)
+    overview = get_overview(
+        session=session, only=None if user.all_workspaces else user.workspace_ids
+    )
     return templates.TemplateResponse(
         request,
         "index.html",
         {
+            "user": user,
             "workspaces": overview,
             "statuses": [status.value for status in ConversationStatus],
             "total_posts": sum(w.posts for w in overview),

@@ -1,6 +1,7 @@
 """What has been loaded into each workspace: the landing page's figures."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -63,10 +64,13 @@ def _top_by_workspace(
     }
 
 
-def get_overview(*, session: Session) -> list[WorkspaceOverview]:
-    """Every workspace with its channels (and their counts), its totals of posts,
-    conversations by status, authors and customers, the time range of its posts, and
-    its posts' triage: how many are actionable, and the commonest intents and lanes."""
+def get_overview(
+    *, session: Session, only: Collection[int] | None = None
+) -> list[WorkspaceOverview]:
+    """Every workspace (or those of ids `only`) with its channels (and their counts), its
+    totals of posts, conversations by status, authors and customers, the time range of its
+    posts, and its posts' triage: how many are actionable, and the commonest intents and
+    lanes."""
     authors = _counts_by_workspace(session, Author.workspace_id)
     customers = _counts_by_workspace(session, Customer.workspace_id)
     actionable = {
@@ -80,7 +84,7 @@ def get_overview(*, session: Session) -> list[WorkspaceOverview]:
     intents = _top_by_workspace(session, PostTriage.intent)
     lanes = _top_by_workspace(session, PostTriage.lane)
     overview = []
-    for workspace in get_workspaces(session=session):
+    for workspace in get_workspaces(session=session, only=only):
         channels = get_channel_counts(session=session, workspace_id=workspace.id)
         first, last = session.execute(
             select(func.min(Post.created_at), func.max(Post.created_at)).where(

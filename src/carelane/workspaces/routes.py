@@ -7,6 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
+from carelane.accounts.roles import Permission
+from carelane.accounts.service import do_add_membership
+from carelane.web.auth import SignedInDep, allowed
 from carelane.web.dependencies import SessionDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES, ErrorResponse, error_response
 from carelane.workspaces.schemas import (
@@ -33,6 +36,7 @@ LANES_MEDIA_TYPES = ("text/yaml", "application/yaml", "application/x-yaml", "tex
 """What a lanes file may be sent as, besides text/plain."""
 
 router = APIRouter(tags=["workspaces"], responses=ERROR_RESPONSES)
+_CONFIGURE = allowed(Permission.CONFIGURE_WORKSPACES, "create or configure workspaces")
 _YAML_RESPONSES: dict[int | str, dict[str, Any]] = {
     415: {"model": ErrorResponse, "description": "Not sent as YAML or text."}
 }
@@ -65,15 +69,25 @@ async def _yaml_upload(
 
 
 @router.get("/workspaces", response_model=WorkspaceList)
-def list_workspaces(session: SessionDep) -> WorkspaceList:
-    """Every brand carelane serves."""
-    return WorkspaceList(items=get_workspaces(session=session))
+def list_workspaces(session: SessionDep, user: SignedInDep) -> WorkspaceList:
+    """The brands the signed-in user is a member of (every one for an admin of all)."""
+    only = None if user.all_workspaces else user.workspace_ids
+    return WorkspaceList(items=get_workspaces(session=session, only=only))
 
 
-@router.post("/workspaces", response_model=WorkspaceOut, status_code=status.HTTP_201_CREATED)
-def create_workspace(body: WorkspaceIn, session: SessionDep) -> WorkspaceOut:
-    """Create a brand's workspace; 409 if the slug is taken."""
-    return do_create_workspace(session=session, slug=body.slug, name=body.name, now=utc_now())
+@router.post(
+    "/workspaces",
+    response_model=WorkspaceOut,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[_CONFIGURE],
+)
+def create_workspace(body: WorkspaceIn, session: SessionDep, user: SignedInDep) -> WorkspaceOut:
+    """Create a brand's workspace, with its creator a member; 409 if the slug is taken."""
+    now = utc_now()
+    created = do_create_workspace(session=session, slug=body.slug, name=body.name, now=now)
+    if not user.all_workspaces:
+        do_add_membership(session=session, user_id=user.user_id, workspace_id=created.id, now=now)
+    return created
 
 
 @router.get("/workspaces/{workspace}", response_model=WorkspaceOut)
@@ -91,6 +105,7 @@ def show_triage_settings(workspace: str, session: SessionDep) -> TriageSettingsO
 
 @router.put(
     "/workspaces/{workspace}/lanes",
+    dependencies=[_CONFIGURE],
     response_model=TriageSettingsOut,
     responses={415: {"model": ErrorResponse, "description": "Not sent as YAML or text."}},
     openapi_extra={
@@ -125,7 +140,11 @@ async def set_lanes(workspace: str, request: Request, session: SessionDep) -> Re
     return Response(configured.model_dump_json(), media_type="application/json")
 
 
-@router.put("/workspaces/{workspace}/triage-settings", response_model=TriageSettingsOut)
+@router.put(
+    "/workspaces/{workspace}/triage-settings",
+    response_model=TriageSettingsOut,
+    dependencies=[_CONFIGURE],
+)
 def set_triage_settings(
     workspace: str, body: TriageSettings, session: SessionDep
 ) -> TriageSettingsOut:
@@ -144,6 +163,7 @@ def show_routing(workspace: str, session: SessionDep) -> RoutingOut:
 
 @router.put(
     "/workspaces/{workspace}/routing",
+    dependencies=[_CONFIGURE],
     response_model=RoutingOut,
     responses=_YAML_RESPONSES,
     openapi_extra=_YAML_BODY,
@@ -172,6 +192,7 @@ def show_service_levels(workspace: str, session: SessionDep) -> ServiceLevelsOut
 
 @router.put(
     "/workspaces/{workspace}/service-levels",
+    dependencies=[_CONFIGURE],
     response_model=ServiceLevelsOut,
     responses=_YAML_RESPONSES,
     openapi_extra=_YAML_BODY,

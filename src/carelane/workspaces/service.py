@@ -2,7 +2,7 @@
 setting their triage: lanes and triage settings."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from importlib.resources import files
 
@@ -59,12 +59,17 @@ def do_create_workspace(*, session: Session, slug: str, name: str, now: datetime
     return WorkspaceOut.model_validate(workspace)
 
 
-def get_workspaces(*, session: Session) -> list[WorkspaceOut]:
-    """Every workspace, by slug."""
-    return [
-        WorkspaceOut.model_validate(w)
-        for w in session.scalars(select(Workspace).order_by(Workspace.slug))
-    ]
+def get_workspaces(*, session: Session, only: Collection[int] | None = None) -> list[WorkspaceOut]:
+    """Every workspace, or those of ids `only`, by slug."""
+    query = select(Workspace).order_by(Workspace.slug)
+    if only is not None:
+        query = query.where(Workspace.id.in_(list(only)))
+    return [WorkspaceOut.model_validate(w) for w in session.scalars(query)]
+
+
+def get_workspace_slugs(*, session: Session, ids: Collection[int]) -> set[str]:
+    """The slugs of the workspaces of `ids`."""
+    return set(session.scalars(select(Workspace.slug).where(Workspace.id.in_(list(ids)))))
 
 
 def get_workspace(*, session: Session, slug: str) -> WorkspaceOut:

@@ -8,7 +8,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from carelane.config import Settings
-from tests.functional.api.conftest import assert_error_shape, create_workspace, real_rows
+from tests.functional.api.conftest import (
+    admin_client,
+    assert_error_shape,
+    create_workspace,
+    real_rows,
+)
 from tests.helpers import post_data
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -128,10 +133,8 @@ def test_body_that_is_not_a_batch_is_422_in_the_error_shape(client: TestClient) 
 
 
 def test_too_many_items_is_413(settings: Settings) -> None:
-    from carelane.web.app import create_app
-
     small = settings.model_copy(update={"max_batch_items": 3})
-    with TestClient(create_app(small)) as client:
+    with admin_client(small) as client:
         create_workspace(client, "acme")
         items = [post_data(str(i), created_at=_at(i)) for i in range(4)]
         response = client.post("/api/v1/posts", json=items)
