@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from carelane.cli import admin, ingest, lanes, models, retriage, simulate, sla
+from carelane.cli import admin, ingest, lanes, models, retriage, simulate, sla, users
 from carelane.cli.terminal import USAGE_ERROR, fail, first_line
 from carelane.config import Settings
 
@@ -28,11 +28,16 @@ workspaces_app = typer.Typer(help="Create, list and configure workspaces (one pe
 app.add_typer(workspaces_app, name="workspaces", no_args_is_help=True)
 lanes_app = typer.Typer(help="Check and try swim-lane files (which team answers which post).")
 app.add_typer(lanes_app, name="lanes", no_args_is_help=True)
+users_app = typer.Typer(help="Add and list the people who sign in; issue API tokens.")
+app.add_typer(users_app, name="users", no_args_is_help=True)
 
 app.command()(admin.migrate)
 workspaces_app.command("add")(admin.workspaces_add)
 workspaces_app.command("list")(admin.workspaces_list)
 workspaces_app.command("configure")(admin.workspaces_configure)
+users_app.command("add")(users.users_add)
+users_app.command("list")(users.users_list)
+users_app.command("token")(users.users_token)
 lanes_app.command("check")(lanes.check)
 lanes_app.command("show")(lanes.show)
 app.command("import")(ingest.import_posts)
