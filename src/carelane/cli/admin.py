@@ -18,6 +18,7 @@ from carelane.cli.terminal import (
     safe_url,
     settings_of,
 )
+from carelane.cli.users import add_demo_accounts, print_demo_sign_in
 from carelane.config import Settings
 from carelane.deadlines.scheduler import AlarmScheduler
 from carelane.domain.errors import DomainError
@@ -354,8 +355,10 @@ def demo(
         if configured:
             out().print(f"Airline lanes and reason topics set for {', '.join(configured)}.")
         run_replay(settings=settings, source=ALL_SOURCES, speed=None)
+        accounts = add_demo_accounts(settings)
         _print_loaded(settings)
         address = f"http://{host or settings.host}:{port or settings.port}"
+        print_demo_sign_in(address, accounts)
         out().print(f"Serving carelane on {address} — API docs at /docs")
         if then_serve:
             serve_app(settings, host, port)

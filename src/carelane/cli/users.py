@@ -16,6 +16,7 @@ from carelane.cli.terminal import (
     out,
     settings_of,
 )
+from carelane.config import Settings
 
 PASSWORD_ENV = "CARELANE_USER_PASSWORD"  # noqa: S105 - the variable's name, not a secret
 
@@ -132,3 +133,66 @@ def users_token(
         finally:
             engine.dispose()
         print(token)
+
+
+DEMO_SUPERVISOR = ("supervisor@demo.carelane.dev", "Demo Supervisor", "demo-supervisor")
+DEMO_AGENTS = (
+    ("ana.ruiz@example.com", "Ana Ruiz"),
+    ("ben.okafor@example.com", "Ben Okafor"),
+    ("chloe.martin@example.com", "Chloe Martin"),
+)
+"""Agents of the shipped example teams file, which the demo gives its workspaces."""
+DEMO_AGENT_PASSWORD = "demo-agent-pass"  # noqa: S105 - the demo's published password
+
+
+def add_demo_accounts(settings: Settings) -> list[tuple[str, str, str]]:
+    """Give every workspace without a teams file the shipped example's teams and agents,
+    and add the demo supervisor and agents (members of every workspace, linked to the
+    agents of their email) unless they exist; (email, password, role) of each."""
+    from importlib.resources import files
+
+    from carelane.accounts.passwords import Passwords
+    from carelane.accounts.roles import Role
+    from carelane.accounts.service import do_add_user, get_users
+    from carelane.workspaces.service import get_workspaces
+    from carelane.workspaces.teams import do_set_teams, get_routing
+
+    teams_file = (files("carelane.routing") / "teams_example.yaml").read_bytes()
+    email, name, supervisor_password = DEMO_SUPERVISOR
+    accounts = [(email, name, supervisor_password, Role.SUPERVISOR)]
+    accounts += [(e, n, DEMO_AGENT_PASSWORD, Role.AGENT) for e, n in DEMO_AGENTS]
+    engine, sessions = open_database(settings)
+    try:
+        with sessions() as session:
+            slugs = [workspace.slug for workspace in get_workspaces(session=session)]
+            for slug in slugs:
+                if get_routing(session=session, slug=slug).teams_yaml is None:
+                    do_set_teams(
+                        session=session, slug=slug, teams_file=teams_file, now=datetime.now(UTC)
+                    )
+            existing = {user.email for user in get_users(session=session)}
+            passwords = Passwords()
+            for email, name, password, role in accounts:
+                if email in existing:
+                    continue
+                do_add_user(
+                    session=session,
+                    email=email,
+                    display_name=name,
+                    role=role,
+                    password=password,
+                    passwords=passwords,
+                    now=datetime.now(UTC),
+                    workspaces=slugs,
+                )
+    finally:
+        engine.dispose()
+    return [(email, password, role.value) for email, _name, password, role in accounts]
+
+
+def print_demo_sign_in(address: str, accounts: list[tuple[str, str, str]]) -> None:
+    """How to sign in to the demo: where, and each account's email and password."""
+    console = out()
+    console.print(f"Sign in at {address}/signin as:")
+    for email, password, role in accounts:
+        console.print(f"  {role:<10} {email}  password: {password}", highlight=False)

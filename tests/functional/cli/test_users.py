@@ -1,11 +1,18 @@
 """`carelane users add`, `list` and `token` against each backend's database."""
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from carelane.cli.users import DEMO_AGENT_PASSWORD, DEMO_SUPERVISOR
 from carelane.config import Settings
+from carelane.store.models import UserAccount
 from carelane.web.app import create_app
 from tests.functional.cli.conftest import RunCli, words
+from tests.helpers import slice_of_real_data
 
 PASSWORD = "a long enough password"
 
@@ -87,3 +94,38 @@ def test_a_token_for_nobody_is_refused(run_cli: RunCli) -> None:
     result = run_cli("users", "token", "nobody@example.com")
     assert result.exit_code == 1
     assert "no user with email 'nobody@example.com'" in words(result.output)
+
+
+def test_the_demo_adds_a_supervisor_and_agents_and_says_how_to_sign_in(
+    run_cli: RunCli, settings: Settings, tmp_path: Path, session: Session
+) -> None:
+    small = tmp_path / "data"
+    slice_of_real_data(settings.data_dir, small, rows=10)
+    first = run_cli("--data-dir", str(small), "demo", "--no-serve")
+    assert first.exit_code == 0, first.output
+    said = words(first.stdout)
+    assert "Sign in at http://127.0.0.1:8000/signin" in said
+    assert f"supervisor {DEMO_SUPERVISOR[0]} password: {DEMO_SUPERVISOR[2]}" in said
+    assert f"agent ana.ruiz@example.com password: {DEMO_AGENT_PASSWORD}" in said
+    again = run_cli("--data-dir", str(small), "demo", "--no-serve")
+    assert again.exit_code == 0, again.output
+    assert session.scalar(select(func.count()).select_from(UserAccount)) == 4
+
+    with TestClient(create_app(settings)) as client:
+        form = client.get("/signin").text
+        token = form.split('name="csrf_token" value="')[1].split('"')[0]
+        response = client.post(
+            "/signin",
+            data={
+                "email": "ana.ruiz@example.com",
+                "password": DEMO_AGENT_PASSWORD,
+                "csrf_token": token,
+            },
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        me = client.get("/api/v1/me").json()
+        assert me["role"] == "agent"
+        assert len(me["agent_ids"]) == len(me["workspace_ids"]) > 0
+        workspaces = client.get("/api/v1/workspaces").json()["items"]
+        assert len(workspaces) == len(me["workspace_ids"])
