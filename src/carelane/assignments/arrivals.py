@@ -28,35 +28,31 @@ def do_push_arrivals(
 ) -> list[AssignmentOut]:
     """Push each of `conversation_ids` that waits for an agent (new or open, held by
     nobody) to the best available agent of its workspace; what each push decided, in
-    conversation order. Workspaces with no agent available are passed over with one
-    query each."""
+    conversation order. When no agent anywhere is available, that is one query."""
     if not conversation_ids:
         return []
     with session.begin():
+        staffed = set(
+            session.scalars(
+                select(Agent.workspace_id)
+                .where(Agent.on_roster.is_(True), Agent.state == AgentState.AVAILABLE.value)
+                .distinct()
+            )
+        )
+        if not staffed:
+            return []
         waiting = session.execute(
             select(Conversation.id, Conversation.workspace_id)
             .where(
                 is_one_of(session, Conversation.id, conversation_ids),
+                is_one_of(session, Conversation.workspace_id, staffed),
                 Conversation.assignee_id.is_(None),
                 Conversation.status.in_(WAITING),
             )
             .order_by(Conversation.id)
         ).all()
-        staffed = set(
-            session.scalars(
-                select(Agent.workspace_id)
-                .where(
-                    is_one_of(session, Agent.workspace_id, {w for _, w in waiting}),
-                    Agent.on_roster.is_(True),
-                    Agent.state == AgentState.AVAILABLE.value,
-                )
-                .distinct()
-            )
-        )
     decisions = []
     for conversation_id, workspace_id in waiting:
-        if workspace_id not in staffed:
-            continue
         try:
             decisions.append(
                 do_assign(
