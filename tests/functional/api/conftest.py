@@ -121,3 +121,35 @@ def assert_error_shape(body: dict[str, Any], code: str) -> list[dict[str, str]]:
         assert set(detail) == {"field", "message"}
     details: list[dict[str, str]] = error["details"]
     return details
+
+
+TWO_AGENTS_TEAMS = """\
+version: 1
+teams:
+  - name: Care
+    lanes: [Customer Service, Marketing/PR]
+agents:
+  - name: Ana
+    email: ana@example.com
+    teams: [Care]
+    languages: {en: 5}
+    capacity: {twitter: 1}
+  - name: Ben
+    email: ben@example.com
+    teams: [Care]
+    languages: {en: 5}
+    capacity: {twitter: 1}
+"""
+"""One team in both lanes, two English-speaking agents with one X/Twitter slot each."""
+
+
+def two_agents(client: TestClient, slug: str = "acme") -> dict[str, int]:
+    """Workspace `slug` with `TWO_AGENTS_TEAMS`; its agents' ids by name (all offline)."""
+    create_workspace(client, slug, slug.title())
+    routing = client.put(
+        f"/api/v1/workspaces/{slug}/routing",
+        content=TWO_AGENTS_TEAMS,
+        headers={"content-type": "text/yaml"},
+    )
+    assert routing.status_code == 200, routing.text
+    return {agent["name"]: agent["id"] for agent in routing.json()["agents"]}

@@ -10,35 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carelane.store.models import Conversation, Event
-from tests.functional.api.conftest import assert_error_shape, create_workspace
+from tests.functional.api.conftest import assert_error_shape, two_agents
 from tests.helpers import post_data
 
-TEAMS = """\
-version: 1
-teams:
-  - name: Care
-    lanes: [Customer Service, Marketing/PR]
-agents:
-  - name: Ana
-    email: ana@example.com
-    teams: [Care]
-    languages: {en: 5}
-    capacity: {twitter: 1}
-  - name: Ben
-    email: ben@example.com
-    teams: [Care]
-    languages: {en: 5}
-    capacity: {twitter: 1}
-"""
 URL = "/api/v1/workspaces/acme"
 
 
 @pytest.fixture
 def held(client: TestClient) -> dict[str, int]:
     """A complaint pushed to Ana, the only agent available."""
-    create_workspace(client, "acme", "Acme")
-    routing = client.put(f"{URL}/routing", content=TEAMS, headers={"content-type": "text/yaml"})
-    agents = {agent["name"]: agent["id"] for agent in routing.json()["agents"]}
+    agents = two_agents(client)
     client.put(f"{URL}/agents/{agents['Ana']}/state", json={"state": "available"})
     created_at = datetime.now(UTC) - timedelta(minutes=5)
     response = client.post(

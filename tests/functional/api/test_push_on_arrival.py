@@ -12,27 +12,9 @@ from sqlalchemy.orm import Session
 
 from carelane.store.database import unit_of_work
 from carelane.store.models import Conversation, Event
-from tests.functional.api.conftest import create_workspace
+from tests.functional.api.conftest import two_agents
 from tests.helpers import post_data
 
-YAML = {"content-type": "text/yaml"}
-TEAMS = """\
-version: 1
-teams:
-  - name: Care
-    lanes: [Customer Service, Marketing/PR]
-agents:
-  - name: Ana
-    email: ana@example.com
-    teams: [Care]
-    languages: {en: 5}
-    capacity: {twitter: 1}
-  - name: Ben
-    email: ben@example.com
-    teams: [Care]
-    languages: {en: 5}
-    capacity: {twitter: 2}
-"""
 URL = "/api/v1/workspaces/acme"
 
 
@@ -42,10 +24,7 @@ def _ago(minutes: int) -> datetime:
 
 @pytest.fixture
 def agents(client: TestClient) -> dict[str, int]:
-    create_workspace(client, "acme", "Acme")
-    routing = client.put(f"{URL}/routing", content=TEAMS, headers=YAML)
-    assert routing.status_code == 200, routing.text
-    return {agent["name"]: agent["id"] for agent in routing.json()["agents"]}
+    return two_agents(client)
 
 
 def _set_state(client: TestClient, agent_id: int, state: str) -> None:
