@@ -14,23 +14,31 @@ from carelane.store.models.people import (
     TeamMember,
 )
 from carelane.store.models.posts import Post
+from carelane.store.models.quality import AgentCertification, QualityReview, QualitySettings
+from carelane.store.models.replies import CannedResponse, OutboxEntry, Reply
 from carelane.store.models.service_levels import SlaAlarm
 from carelane.store.models.triage import PostTriage, TriageCorrection
 from carelane.store.models.workspaces import Channel, Workspace
 
 __all__ = [
     "Agent",
+    "AgentCertification",
     "ApiToken",
     "Author",
     "Base",
+    "CannedResponse",
     "Channel",
     "Conversation",
     "Customer",
     "Event",
     "Identity",
     "Message",
+    "OutboxEntry",
     "Post",
     "PostTriage",
+    "QualityReview",
+    "QualitySettings",
+    "Reply",
     "SlaAlarm",
     "Team",
     "TeamLane",
