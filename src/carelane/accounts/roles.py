@@ -23,6 +23,14 @@ class Permission(StrEnum):
     REASSIGN = "reassign"
     """Assign, take over and transfer others' conversations; set others' presence."""
     APPROVE_REPLIES = "approve_replies"
+    """Approve, edit or reject replies that wait for approval; review and score sent
+    replies."""
+    EDIT_CANNED_RESPONSES = "edit_canned_responses"
+    """Write, change and delete the workspace's canned responses (everyone who works
+    conversations reads them)."""
+    MANAGE_QUALITY = "manage_quality"
+    """Set agents' certification levels and the workspace's approval rules, review
+    sampling, scorecard criteria and promotion rule."""
     INGEST_POSTS = "ingest_posts"
     """Send posts in over `POST /api/v1/posts` (machine clients)."""
     CONFIGURE_WORKSPACES = "configure_workspaces"
@@ -37,6 +45,8 @@ _SUPERVISOR = _AGENT | {
     Permission.VIEW_QUEUES,
     Permission.REASSIGN,
     Permission.APPROVE_REPLIES,
+    Permission.EDIT_CANNED_RESPONSES,
+    Permission.MANAGE_QUALITY,
     Permission.INGEST_POSTS,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
