@@ -1,6 +1,7 @@
 """Errors the services raise; the web layer maps each to one HTTP status."""
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class DomainError(Exception):
@@ -37,3 +38,39 @@ class InvalidInputError(DomainError):
     def __init__(self, errors: list[FieldError]) -> None:
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
         self.errors = errors
+
+
+class GuardedInputError(InvalidInputError):
+    """Input a guard refuses as it stands, with what the client needs to put it right:
+    `message` says what and why, `extra` goes in the error beside `details` (e.g. the
+    spans of personal data, and that a private message is allowed)."""
+
+    def __init__(self, message: str, errors: list[FieldError], *, extra: dict[str, Any]) -> None:
+        super().__init__(errors)
+        self.message = message
+        self.extra = extra
+
+
+class ReplyTooLongError(GuardedInputError):
+    """A reply longer than its network takes, counted the way the network counts."""
+
+    code = "reply_too_long"
+
+
+class PersonalDataInPublicError(GuardedInputError):
+    """A public reply that would expose personal data; a private message may carry it."""
+
+    code = "personal_data_in_public"
+
+
+class UnknownVariableError(GuardedInputError):
+    """A canned response naming a variable carelane cannot fill in."""
+
+    code = "unknown_variable"
+
+
+class WrongStateError(ConflictError):
+    """The thing is not in a state that allows the change (e.g. approving a reply that
+    does not wait for approval)."""
+
+    code = "wrong_state"

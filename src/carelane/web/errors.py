@@ -1,6 +1,9 @@
 """One mapping from errors to HTTP responses, all in one stable JSON shape:
 
 {"error": {"code": "...", "message": "...", "details": [{"field": "...", "message": "..."}]}}
+
+A guard's refusal (`GuardedInputError`) adds members of its own beside those three, such
+as the spans of personal data a public reply would expose.
 """
 
 from typing import Any
@@ -16,6 +19,7 @@ from carelane.domain.errors import (
     ConflictError,
     DomainError,
     FieldError,
+    GuardedInputError,
     InvalidInputError,
     NotFoundError,
 )
@@ -86,7 +90,13 @@ def _domain_error(_request: Request, error: Exception) -> JSONResponse:
         message = "the request is invalid"
         if isinstance(error, BatchTooLargeError):
             message = "the batch holds too many posts"
-    response = error_response(status, error.code, message, details)
+        if isinstance(error, GuardedInputError):
+            message = error.message
+    body = error_body(error.code, message, details)
+    if isinstance(error, GuardedInputError):
+        # What the client needs to put the input right, beside the stable members.
+        body["error"].update({k: v for k, v in error.extra.items() if k not in body["error"]})
+    response = JSONResponse(body, status_code=status)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="carelane"'
     return response
