@@ -5,7 +5,9 @@ from collections.abc import Set
 from datetime import datetime
 from typing import Any
 
+from carelane.sla.calendars import BusinessCalendar
 from carelane.sla.clocks import Deadline, Deadlines
+from carelane.sla.policies import DeadlineKind, ServiceLevelPolicy
 from carelane.sla.timers import Timer, deadline_timers, firing_order
 
 TimerKey = tuple[str, str, datetime]
@@ -51,6 +53,38 @@ def deadline_columns(
         **_owed("resolution", deadlines.resolution),
         "sla_alarm_at": alarm.at if alarm is not None else None,
     }
+
+
+def opening_columns(
+    started_at: datetime, *, policy: ServiceLevelPolicy, calendar: BusinessCalendar
+) -> dict[str, Any]:
+    """The stored columns of a conversation whose timeline holds customer messages only,
+    the first at `started_at` (UTC): its first-response and resolution clocks have counted
+    since then, none has fired. What `deadline_columns` gives for such a timeline, without
+    replaying it: the ingest opens most conversations this way."""
+    columns: dict[str, Any] = {
+        "sla_policy": policy.name,
+        "next_response_due_at": None,
+        "next_response_warning_at": None,
+        "resolution_due_at": None,
+        "resolution_warning_at": None,
+    }
+    alarm_at: datetime | None = None
+    for prefix, kind in (
+        ("first_response", DeadlineKind.FIRST_RESPONSE),
+        ("resolution", DeadlineKind.RESOLUTION),
+    ):
+        target = policy.target(kind)
+        if target is None:  # a policy may set no resolution target
+            continue
+        due_at = calendar.deadline_after(started_at, target)
+        warning_at = calendar.deadline_after(started_at, policy.warning_after(target))
+        columns[f"{prefix}_due_at"] = due_at
+        columns[f"{prefix}_warning_at"] = warning_at
+        first = min(warning_at, due_at)
+        alarm_at = first if alarm_at is None else min(alarm_at, first)
+    columns["sla_alarm_at"] = alarm_at
+    return columns
 
 
 def _owed(prefix: str, clock: Deadline | None) -> dict[str, datetime | None]:

@@ -16,13 +16,14 @@ from typing import Any, cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from carelane.deadlines.columns import TimerKey, deadline_columns
+from carelane.deadlines.columns import TimerKey, deadline_columns, opening_columns
 from carelane.deadlines.timelines import load_timelines
 from carelane.deadlines.wakeups import announce_alarms
 from carelane.domain.channels import ChannelKind, Network
+from carelane.domain.instants import utc_instant
 from carelane.sla.clocks import Deadlines, conversation_deadlines
 from carelane.sla.policies import ServiceLevelPolicy, ServiceLevels
-from carelane.sla.timeline import TimelineFact
+from carelane.sla.timeline import CustomerMessage, TimelineFact
 from carelane.store.bulk_writes import update_rows
 from carelane.store.models import Channel, Conversation, SlaAlarm, Workspace
 from carelane.store.value_lists import is_one_of
@@ -69,6 +70,13 @@ def deadlines_columns_for(
     """The deadline columns of a conversation with `timeline` (in time order) on
     `channel` at `priority`, as of `now` (or of its latest fact, if that is later: clocks of
     other machines run ahead)."""
+    if not fired and timeline and all(type(fact) is CustomerMessage for fact in timeline):
+        policy = channel.levels.policy_for(channel.network, priority or 0, channel.kind)
+        return opening_columns(
+            utc_instant(timeline[0].at, "timeline[0].at"),
+            policy=policy,
+            calendar=channel.levels.calendar_for(policy),
+        )
     policy, deadlines = deadlines_of(timeline, channel=channel, priority=priority, now=now)
     return deadline_columns(deadlines, policy=policy.name, fired=fired)
 
