@@ -24,6 +24,7 @@ class EventType(StrEnum):
     CONVERSATION_TRANSFERRED = "conversation.transferred"
     CONVERSATION_RELEASED = "conversation.released"
     CONVERSATION_PRIORITY_RAISED = "conversation.priority_raised"
+    CONVERSATION_HANDED_OFF = "conversation.handed_off"
     LANE_NOTIFIED = "lane.notified"
     SLA_WARNING = "sla.warning"
     SLA_BREACHED = "sla.breached"

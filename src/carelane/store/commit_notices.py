@@ -58,6 +58,14 @@ class NoticeChannel:
         self._pending = f"carelane_notices_pending:{name}"
         self._hooked = f"carelane_notices_hooked:{name}"
 
+    def heard_by_anyone(self, session: Session) -> bool:
+        """Whether a notice sent in `session` can reach a listener: always on PostgreSQL
+        (other processes may listen), else only when this process has one."""
+        if session.get_bind().dialect.name == "postgresql":
+            return True
+        with _LISTENERS_LOCK:
+            return any(channel == self.name for channel, _database in _LISTENERS)
+
     def announce(self, session: Session, payloads: Iterable[str]) -> None:
         """Send `payloads` (each under `MAX_PAYLOAD_BYTES` in UTF-8) once the session's
         transaction commits."""

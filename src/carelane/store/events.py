@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from carelane.domain.events import EventType
 from carelane.store.bulk_writes import insert_rows
+from carelane.store.live_events import announce_live_events
 from carelane.store.models import Event
 
 event_t = cast(Table, Event.__table__)
@@ -29,7 +30,8 @@ class EventRow:
 
 
 def append_events(session: Session, events: Sequence[EventRow], *, now: datetime) -> None:
-    """Insert `events` in the session's current transaction, recorded at `now`."""
+    """Insert `events` in the session's current transaction, recorded at `now`; the kinds
+    open pages show go on the live feed once it commits (`store.live_events`)."""
     if not events:
         return
     insert_rows(
@@ -49,3 +51,4 @@ def append_events(session: Session, events: Sequence[EventRow], *, now: datetime
             for e in events
         ],
     )
+    announce_live_events(session, events)
