@@ -3,10 +3,11 @@
 `append_events` hands every event it appends to `announce_live_events`; the kinds a screen
 shows (a post arrived in a conversation, a conversation opened, was assigned, taken over,
 transferred, released, changed status or priority, was handed off; a reply or note and its
-approval; a service-level warning or breach; an agent's presence; a supervisor's alert) go out on the `carelane_live_events`
-notice channel once the transaction commits (`store.commit_notices`: NOTIFY on PostgreSQL,
-so that every web process hears every other's changes; the committing session in one
-process). A notice carries a JSON list of compact events; `decode_live_events` reads it.
+approval; a service-level warning or breach; an agent's presence; a supervisor's alert) go
+out on the `carelane_live_events` notice channel once the transaction commits
+(`store.commit_notices`: NOTIFY on PostgreSQL, so that every web process hears every
+other's changes; the committing session in one process). A notice carries a JSON list of
+compact events; `decode_live_events` reads it.
 """
 
 import json
