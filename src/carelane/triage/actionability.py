@@ -10,17 +10,24 @@ import html
 import re
 from dataclasses import dataclass
 
+from carelane.triage.literal_gates import LiteralGate, caseless
+
 _RETWEET = re.compile(r"^\s*RT\s+@(\w+)\s*:?", re.IGNORECASE)
 # An old-style quote tweet: `comment "@brand: their words"` (straight or curly quotes).
 _QUOTE = re.compile(r"[\"“]\s*@(\w+)\s*:(.*?)(?:[\"”]|$)", re.DOTALL)
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
 _HASHTAG = re.compile(r"#\w+")
-_SPAM = re.compile(
+_SPAM_PATTERN = re.compile(
     r"\b(follow (?:me|back|4 ?follow)|f4f|giveaway|win (?:a|free)|promo code|discount code|"
     r"click (?:here|the link)|earn \$|make money|cheap (?:followers|likes)|dm for promo|"
     r"check out my)\b",
     re.IGNORECASE,
+)
+_SPAM = LiteralGate.of(
+    _SPAM_PATTERN,
+    "follow |f4f|giveaway|win a|win free|promo code|discount code|click here|click the link"
+    "|earn $|make money|cheap followers|cheap likes|dm for promo|check out my",
 )
 _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
 
@@ -70,15 +77,21 @@ def _ruled_out(
         of_brand = retweet.group(1).lower() in brand_handles
         why = "a share of the brand's own post" if of_brand else f"a retweet of @{retweet.group(1)}"
         return Actionability(False, 0.02 if of_brand else 0.05, why)
-    own_words = _own_words(unescaped, brand_handles)
+    own_words = _own_words(unescaped, brand_handles) if brand_handles else None
     if own_words is not None and not _WORD.search(own_words):
         return Actionability(False, 0.03, "echoes the brand's post without adding to it")
-    bare = _HASHTAG.sub(" ", _MENTION.sub(" ", _URL.sub(" ", unescaped)))
+    lowered = caseless(unescaped)
+    links = _URL.findall(unescaped) if "http" in lowered or "www." in lowered else []
+    bare = _URL.sub(" ", unescaped) if links else unescaped
+    if "@" in bare:
+        bare = _MENTION.sub(" ", bare)
+    if "#" in bare:
+        bare = _HASHTAG.sub(" ", bare)
     if not _WORD.search(bare):
         return Actionability(False, 0.05, "nothing but mentions, hashtags and links")
-    urls = len(_URL.findall(unescaped))
-    hashtags = len(_HASHTAG.findall(unescaped))
-    if _SPAM.search(unescaped) or urls >= 3 or (urls >= 1 and hashtags >= 5):
+    urls = len(links)
+    hashtags = len(_HASHTAG.findall(unescaped)) if urls and "#" in unescaped else 0
+    if _SPAM.search(unescaped, lowered) or urls >= 3 or (urls >= 1 and hashtags >= 5):
         return Actionability(False, 0.05, "looks like spam or promotion")
     return None
 

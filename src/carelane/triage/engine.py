@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from carelane.domain.triage import Intent, Sentiment
 from carelane.triage.actionability import judge_actionable
 from carelane.triage.lanes import (
@@ -26,10 +28,9 @@ from carelane.triage.personal_data import PersonalDataFinding, find_personal_dat
 from carelane.triage.priority import (
     DEFAULT_WEIGHTS,
     PriorityFactor,
-    PrioritySignals,
     PriorityWeights,
     explain,
-    prioritise,
+    priority_of,
 )
 
 REASON_AT_LEAST = 0.2
@@ -153,30 +154,41 @@ def triage_posts(
     if len(settings) != len(posts):
         raise ValueError(f"{len(posts)} posts but {len(settings)} workspace settings")
     probabilities = models.probabilities([p.text for p in posts])
-    sentiments = models.labels("sentiment")
-    intents = models.labels("intent")
+    sentiments = [Sentiment(label) for label in models.labels("sentiment")]
+    intents = [Intent(label) for label in models.labels("intent")]
     reasons = models.labels("reason")
-    negative, positive = sentiments.index("negative"), sentiments.index("positive")
-    other = intents.index(Intent.OTHER.value)
+    negative = sentiments.index(Sentiment.NEGATIVE)
+    positive = sentiments.index(Sentiment.POSITIVE)
+    other = intents.index(Intent.OTHER)
+    # The likeliest sentiment, and the likeliest intent but `other`, for the whole batch
+    # (the first of equals, as a post at a time would pick them).
+    felt: list[int] = np.argmax(probabilities["sentiment"], axis=1).tolist()
+    asked = probabilities["intent"].copy()
+    asked[:, other] = -np.inf
+    asked_most: list[int] = np.argmax(asked, axis=1).tolist()
     # Python floats from here on: a post at a time, numpy's scalars cost more than they save.
     feelings: list[list[float]] = probabilities["sentiment"].tolist()
     asking: list[list[float]] = probabilities["intent"].tolist()
     whys: list[list[float]] = probabilities["reason"].tolist()
     nearest = _nearest_examples(posts, settings)
+    version = models.version
     results = []
     for i, (post, ws) in enumerate(zip(posts, settings, strict=True)):
-        feeling, asks = feelings[i], asking[i]
-        sentiment = Sentiment(sentiments[_best(feeling)])
+        feeling, asks, text = feelings[i], asking[i], post.text
+        sentiment = sentiments[felt[i]]
+        brands = ws.brand_handles
+        if post.channel and post.channel_kind in _OWNED:  # the brand's own account
+            brands = brands | {post.channel.lower().lstrip("@")}
         actionability = judge_actionable(
-            post.text,
+            text,
             outbound=post.outbound,
             author_handle=post.author_handle,
-            brand_handles=ws.brand_handles | _own_channel(post),
+            brand_handles=brands,
             other_probability=asks[other],
         )
         if actionability.actionable:  # the likeliest of the intents care acts on
-            best = _best(asks, but=other)
-            intent, intent_score = Intent(intents[best]), asks[best]
+            best = asked_most[i]
+            intent, intent_score = intents[best], asks[best]
         else:
             intent, intent_score = Intent.OTHER, max(asks[other], 1 - actionability.score)
         topics: list[Topic] = []
@@ -188,64 +200,54 @@ def triage_posts(
                 for j in ranked
                 if why[j] >= REASON_AT_LEAST
             ]
-        personal = find_personal_data(post.text, public=post.public)
+        personal = find_personal_data(text, public=post.public)
         lane, categories, lane_why = _lane(post, ws, intent, sentiment, nearest.get(i))
-        topics += [Topic(c.name, round(c.score, 3), "category") for c in categories]
-        priority = prioritise(
-            PrioritySignals(
-                actionable=actionability.actionable,
-                intent=intent,
-                sentiment=sentiment,
-                negative_score=feeling[negative],
-                text=post.text,
-                followers=post.author_followers,
-                verified=post.author_verified,
-                vip=post.vip,
-                personal_data_exposed=personal.take_offline,
-                category_boosts=[(categories[0].name, categories[0].priority_boost)]
-                if categories
-                else (),
-            ),
+        if categories:
+            topics += [Topic(c.name, round(c.score, 3), "category") for c in categories]
+            boosts: tuple[tuple[str, int], ...] = (
+                (categories[0].name, categories[0].priority_boost),
+            )
+        else:
+            boosts = ()
+        priority = priority_of(
+            actionability.actionable,
+            intent,
+            sentiment,
+            feeling[negative],
+            text,
+            post.author_followers,
+            post.author_verified,
+            post.vip,
+            personal.take_offline,
+            boosts,
             ws.weights,
         )
         results.append(
             Triage(
-                model_version=models.version,
-                actionable=actionability.actionable,
-                actionable_score=actionability.score,
-                actionable_reason=actionability.reason,
-                intent=intent,
-                intent_score=round(intent_score, 3),
-                sentiment=sentiment,
-                sentiment_score=round(feeling[positive] - feeling[negative], 3),
-                sentiment_confidence=round(max(feeling), 3),
-                topics=tuple(topics),
-                language=post.language or detect_language(post.text).code,
-                personal_data=personal,
-                lane=lane,
-                categories=categories,
-                lane_why=lane_why,
-                priority=priority.score,
-                priority_factors=priority.factors,
+                version,
+                actionability.actionable,
+                actionability.score,
+                actionability.reason,
+                intent,
+                round(intent_score, 3),
+                sentiment,
+                round(feeling[positive] - feeling[negative], 3),
+                round(max(feeling), 3),
+                tuple(topics),
+                post.language or detect_language(text).code,
+                personal,
+                lane,
+                categories,
+                lane_why,
+                priority.score,
+                priority.factors,
             )
         )
     return results
 
 
-def _best(scores: list[float], *, but: int = -1) -> int:
-    """The index of the highest score (the first of equals), leaving out index `but`."""
-    best = -1
-    for index, score in enumerate(scores):
-        if index != but and (best < 0 or score > scores[best]):
-            best = index
-    return best
-
-
-def _own_channel(post: PostToTriage) -> frozenset[str]:
-    """The brand's own account a post arrived on, which is one of the brand's handles."""
-    if post.channel and post.channel_kind in {None, "owned_account"}:
-        return frozenset({post.channel.lower().lstrip("@")})
-    return frozenset()
+_OWNED = frozenset({None, "owned_account"})
+"""Channel kinds whose channel is the brand's own account (None: not said)."""
 
 
 def _nearest_examples(

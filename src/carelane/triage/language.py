@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 UNDETERMINED = "und"
 
-_NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|&\w+;|\d+", re.UNICODE)
+# Links, mentions, hashtags and entities hold no words of the language. (Digits are no
+# letters either, so they need no removing before words are read.)
+_NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|&\w+;", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_ASCII_WORD = re.compile(r"[a-z]+")
 
 # (first code point, last code point, language) for scripts that name one language well
 # enough; Han without kana is Chinese, with kana Japanese.
@@ -102,23 +105,33 @@ class LanguageGuess:
     confidence: float
 
 
+_NOTHING_SAID = LanguageGuess(UNDETERMINED, 0.0)
+
+
 def detect_language(text: str) -> LanguageGuess:
     """The language `text` is most likely written in. Never raises."""
     clean = _NOISE.sub(" ", text)
     by_script = _script_language(clean)
     if by_script is not None:
         return by_script
-    words = [w.lower() for w in _WORD.findall(clean)]
+    if clean.isascii():  # lower case first: the same words, read in one pass
+        words = _ASCII_WORD.findall(clean.lower())
+    else:
+        words = [w.lower() for w in _WORD.findall(clean)]
     if not words:
-        return LanguageGuess(UNDETERMINED, 0.0)
+        return _NOTHING_SAID
     scores = dict.fromkeys(_FUNCTION_WORDS, 0)
+    hits = 0
     for word in words:
-        for code in _LANGUAGES_OF.get(word, ()):
-            scores[code] += 1
-    best = max(scores, key=lambda code: scores[code])
-    hits = scores[best]
+        codes = _LANGUAGES_OF.get(word)
+        if codes is not None:
+            hits += 1
+            for code in codes:
+                scores[code] += 1
     if hits == 0:
-        return LanguageGuess(UNDETERMINED, 0.0)
+        return _NOTHING_SAID
+    best = max(scores, key=scores.__getitem__)
+    hits = scores[best]
     runner_up = max(score for code, score in scores.items() if code != best)
     # Sure when the function words are many and mostly one language's.
     share = hits / (hits + runner_up)

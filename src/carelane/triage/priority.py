@@ -21,13 +21,19 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from carelane.domain.triage import Intent, Sentiment
+from carelane.triage.literal_gates import LiteralGate
 
-_URGENT = re.compile(
+_URGENT_PATTERN = re.compile(
     r"\b(urgent(?:ly)?|asap|emergency|immediately|right now|stranded|stuck|missed my "
     r"(?:flight|connection)|can'?t (?:log ?in|access|get in)|locked out|charged twice|"
     r"double charged|still waiting|hours? on hold|no one (?:is )?(?:helping|answering)|"
     r"fraud|stolen|hacked)\b",
     re.IGNORECASE,
+)
+_URGENT = LiteralGate.of(
+    _URGENT_PATTERN,
+    "urgent|asap|emergency|immediately|right now|stranded|stuck|missed my |can't |cant "
+    "|locked out|charged twice|double charged|still waiting| on hold|no one |fraud|stolen|hacked",
 )
 
 
@@ -135,35 +141,70 @@ def has_urgency(text: str) -> bool:
 
 def prioritise(signals: PrioritySignals, weights: PriorityWeights = DEFAULT_WEIGHTS) -> Priority:
     """The priority of a post and why."""
-    factors: list[PriorityFactor] = []
+    return priority_of(
+        signals.actionable,
+        signals.intent,
+        signals.sentiment,
+        signals.negative_score,
+        signals.text,
+        signals.followers,
+        signals.verified,
+        signals.vip,
+        signals.personal_data_exposed,
+        signals.category_boosts,
+        weights,
+    )
 
-    def add(points: int, reason: str) -> None:
+
+_INTENT_REASONS = {intent: intent.value.replace("_", " ") for intent in Intent}
+
+
+def priority_of(  # noqa: PLR0912, PLR0917 - signals one by one for the inner loop
+    actionable: bool,
+    intent: Intent,
+    sentiment: Sentiment,
+    negative_score: float,
+    text: str,
+    followers: int | None,
+    verified: bool,
+    vip: bool,
+    personal_data_exposed: bool,
+    category_boosts: Sequence[tuple[str, int]],
+    weights: PriorityWeights,
+    lowered: str | None = None,
+) -> Priority:
+    """`prioritise` of the signals given one by one (`lowered`: the text's `caseless`
+    form, when known)."""
+    factors: list[PriorityFactor] = []
+    points = weights.for_intent(intent)
+    if points:
+        factors.append(PriorityFactor(points, _INTENT_REASONS[intent]))
+    if sentiment is Sentiment.NEGATIVE:
+        if negative_score >= weights.very_negative_at:
+            points, reason = weights.very_negative, "very negative"
+        else:
+            points, reason = weights.negative, "negative"
         if points:
             factors.append(PriorityFactor(points, reason))
-
-    add(weights.for_intent(signals.intent), signals.intent.value.replace("_", " "))
-    if signals.sentiment is Sentiment.NEGATIVE:
-        if signals.negative_score >= weights.very_negative_at:
-            add(weights.very_negative, "very negative")
-        else:
-            add(weights.negative, "negative")
-    if signals.text and has_urgency(signals.text):
-        add(weights.urgent, "says it is urgent")
-    if signals.personal_data_exposed:
-        add(weights.personal_data, "personal data exposed in public")
-    if signals.vip:
-        add(weights.vip, "VIP customer")
-    for category, boost in signals.category_boosts:
-        add(boost, f"category {category}")
-    reach = _reach_points(signals.followers, signals.verified, weights)
-    if reach:
-        add(reach, _reach_reason(signals.followers, signals.verified))
+    if weights.urgent and text and _URGENT.search(text, lowered) is not None:
+        factors.append(PriorityFactor(weights.urgent, "says it is urgent"))
+    if personal_data_exposed and weights.personal_data:
+        factors.append(PriorityFactor(weights.personal_data, "personal data exposed in public"))
+    if vip and weights.vip:
+        factors.append(PriorityFactor(weights.vip, "VIP customer"))
+    for category, boost in category_boosts:
+        if boost:
+            factors.append(PriorityFactor(boost, f"category {category}"))
+    if (followers is not None and followers >= 1_000) or verified:
+        reach = _reach_points(followers, verified, weights)
+        if reach:
+            factors.append(PriorityFactor(reach, _reach_reason(followers, verified)))
     total = sum(f.points for f in factors)
-    if not signals.actionable and total > weights.not_actionable_cap:
-        add(weights.not_actionable_cap - total, "not actionable")
+    if not actionable and total > weights.not_actionable_cap:
+        factors.append(PriorityFactor(weights.not_actionable_cap - total, "not actionable"))
         total = weights.not_actionable_cap
     if total > 100:
-        add(100 - total, "capped at 100")
+        factors.append(PriorityFactor(100 - total, "capped at 100"))
         total = 100
     return Priority(total, tuple(factors))
 

@@ -54,8 +54,10 @@ class PostTerms:
     @classmethod
     def of(cls, text: str) -> "PostTerms":
         """The terms of a post's text; any text is accepted."""
-        folded = _LINK.sub(" ", fold(text))
-        mentions = _MENTION.findall(folded)
+        folded = fold(text)
+        if "http" in folded or "www." in folded:
+            folded = _LINK.sub(" ", folded)
+        mentions = _MENTION.findall(folded) if "@" in folded else []
         if mentions:
             folded = _MENTION.sub(" ", folded)
         words = _WORD.findall(folded)  # a hashtag's `#` is no word character: tags are words

@@ -74,7 +74,6 @@ _FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
 _PUNCTUATION = ".,!?:;\"'()[]*-"
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+")
 _WORD = re.compile(r"\w+(?:'\w+)*")
-_SPACES = re.compile(r"[\s#]+")
 _MULTIPLIER = np.uint64(0x100000001B3)
 _MIX_1 = np.uint64(0xFF51AFD7ED558CCD)
 _MIX_2 = np.uint64(0xC4CEB9FE1A85EC53)
@@ -132,7 +131,10 @@ def _char_features(text: str) -> NDArray[np.uint64]:
 
 def _clean(text: str) -> str:
     """The folded text without mentions, links, `#` and function words."""
-    words = _SPACES.sub(" ", _NOISE.sub(" ", fold(text))).split()
+    folded = fold(text)
+    if "@" in folded or "http" in folded or "www." in folded:
+        folded = _NOISE.sub(" ", folded)
+    words = folded.replace("#", " ").split()  # `#` and whitespace both part words
     return " ".join(word for word in words if word.strip(_PUNCTUATION) not in _FUNCTION_WORDS)
 
 
