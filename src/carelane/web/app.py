@@ -16,6 +16,9 @@ from carelane.config import Settings
 from carelane.conversations.routes import router as conversations_router
 from carelane.customers.routes import router as customers_router
 from carelane.posts.routes import router as posts_router
+from carelane.qa.routes import router as quality_router
+from carelane.replies.routes import router as replies_router
+from carelane.responses.routes import router as responses_router
 from carelane.store.database import create_database_engine, create_session_factory
 from carelane.web.auth import API_GUARDS
 from carelane.web.errors import install_error_handlers
@@ -60,6 +63,9 @@ def create_app(settings: Settings) -> FastAPI:
         customers_router,
         channels_router,
         assignments_router,
+        responses_router,
+        replies_router,
+        quality_router,
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=API_GUARDS)
     app.include_router(signin_router)
