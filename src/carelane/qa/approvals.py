@@ -181,11 +181,11 @@ def queue_items(
             select(Conversation, Author)
             .join(Author, Author.id == Conversation.author_id)
             .where(Conversation.id.in_({reply.conversation_id for reply in replies}))
-        ).tuples()
+        )
     }
     post_ids = {reply.in_reply_to_post_id for reply in replies if reply.in_reply_to_post_id}
     texts = dict(
-        session.execute(select(Post.id, Post.text).where(Post.id.in_(post_ids))).tuples().all()
+        session.execute(select(Post.id, Post.text).where(Post.id.in_(post_ids))).all()
         if post_ids
         else []
     )

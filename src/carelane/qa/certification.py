@@ -185,7 +185,7 @@ def get_promotions(
                 AgentCertification.level != CertificationLevel.CERTIFIED.value,
             )
             .order_by(Agent.name, Agent.id)
-        ).tuples()
+        )
     ]
     names = {agent.id: agent.name for agent, _ in rows}
     suggestions = []

@@ -193,7 +193,7 @@ def get_scorecards(*, session: Session, workspace_id: int, reply_id: int) -> Sco
         .join(UserAccount, UserAccount.id == QualityReview.reviewer_user_id)
         .where(QualityReview.reply_id == reply_id)
         .order_by(QualityReview.created_at, QualityReview.id)
-    ).tuples()
+    )
     return ScorecardList(
         criteria=criteria_of_agent(session, settings, agent_id),
         pass_mark=settings.pass_mark,
