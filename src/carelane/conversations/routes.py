@@ -6,9 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from carelane.accounts.roles import Permission
+from carelane.conversations.handoff import HandOffChannel, do_hand_off
 from carelane.conversations.schemas import (
     ConversationDetail,
     ConversationPage,
+    HandOffIn,
+    HandOffOut,
     StatusChangeIn,
     StatusChangeOut,
 )
@@ -101,6 +104,29 @@ def set_conversation_status(
         workspace_id=workspace_id,
         conversation_id=conversation_id,
         status=body.status,
+        by_agent_id=body.agent_id,
+        note=body.note,
+        now=utc_now(),
+    )
+
+
+@router.post(
+    "/workspaces/{workspace}/conversations/{conversation_id}/hand-off",
+    response_model=HandOffOut,
+    status_code=201,
+)
+def hand_off_conversation(
+    workspace_id: WorkspaceIdDep, conversation_id: int, body: HandOffIn, session: SessionDep
+) -> HandOffOut:
+    """Take the conversation offline to phone or email: a context summary for whoever
+    takes it goes on its timeline, and it carries a reminder to close the loop on the
+    original channel until a reply goes out there. 409 for a closed (archived) one."""
+    return do_hand_off(
+        session=session,
+        workspace_id=workspace_id,
+        conversation_id=conversation_id,
+        channel=HandOffChannel(body.channel),
+        destination=body.destination,
         by_agent_id=body.agent_id,
         note=body.note,
         now=utc_now(),

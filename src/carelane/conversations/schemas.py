@@ -1,6 +1,7 @@
 """Conversations on the wire: listings and one conversation with its whole timeline."""
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -100,3 +101,36 @@ class StatusChangeOut(BaseModel):
     previous_status: ConversationStatus
     changed: bool = Field(description="False when it had that status already.")
     assignee_id: int | None = Field(description="Who holds it now (none once resolved).")
+
+
+class HandOffIn(BaseModel):
+    """Take a conversation offline: to phone or email, at the customer's number or
+    address, with a note for whoever takes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Literal["phone", "email"]
+    destination: str = Field(max_length=320, description="The phone number or email address.")
+    agent_id: int | None = Field(default=None, description="The agent handing it off.")
+    note: str | None = Field(default=None, max_length=2000, description="For whoever takes it.")
+
+
+class HandOffOut(BaseModel):
+    """A hand-off as recorded: the summary written for whoever takes the conversation."""
+
+    conversation_id: int
+    channel: str
+    destination: str
+    summary: str
+    message_id: int = Field(description="The timeline entry that holds the summary.")
+    handed_off_at: datetime
+    by_agent_id: int | None
+
+
+class HandOffReminder(BaseModel):
+    """A hand-off whose loop is still open on the original channel."""
+
+    channel: str
+    destination: str
+    handed_off_at: datetime
+    message: str
