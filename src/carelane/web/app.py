@@ -21,9 +21,15 @@ from carelane.replies.routes import router as replies_router
 from carelane.responses.routes import router as responses_router
 from carelane.store.database import create_database_engine, create_session_factory
 from carelane.web.auth import API_GUARDS
+from carelane.web.conversation_page import router as conversation_page_router
 from carelane.web.errors import install_error_handlers
+from carelane.web.inbox import router as inbox_router
 from carelane.web.landing import router as landing_router
+from carelane.web.live_feed import LiveFeed
+from carelane.web.live_stream import router as live_router
+from carelane.web.page_context import install_page_refusals
 from carelane.web.signin import router as signin_router
+from carelane.web.wallboard import router as wallboard_router
 from carelane.workspaces.routes import router as workspaces_router
 
 API_PREFIX = "/api/v1"
@@ -34,12 +40,14 @@ def create_app(settings: Settings) -> FastAPI:
     """The carelane web app on the database of `settings`; the engine is disposed when the
     app shuts down."""
     engine = create_database_engine(settings.database_url)
+    live_feed = LiveFeed(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            live_feed.close()
             engine.dispose()
 
     app = FastAPI(
@@ -54,7 +62,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = create_session_factory(engine)
     app.state.passwords = Passwords()
+    app.state.live_feed = live_feed
     install_error_handlers(app)
+    install_page_refusals(app)
     for router in (
         accounts_router,
         workspaces_router,
@@ -66,9 +76,12 @@ def create_app(settings: Settings) -> FastAPI:
         responses_router,
         replies_router,
         quality_router,
+        live_router,
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=API_GUARDS)
     app.include_router(signin_router)
     app.include_router(landing_router)
+    for page_router in (inbox_router, conversation_page_router, wallboard_router):
+        app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from carelane.accounts.roles import Permission
 from carelane.domain.conversations import ConversationStatus
 from carelane.web.auth import find_signed_in
 from carelane.web.dependencies import SessionDep
@@ -39,6 +40,7 @@ def landing_page(request: Request, session: SessionDep) -> Response:
         "index.html",
         {
             "user": user,
+            "supervises": user.may(Permission.VIEW_QUEUES),
             "workspaces": overview,
             "statuses": [status.value for status in ConversationStatus],
             "total_posts": sum(w.posts for w in overview),

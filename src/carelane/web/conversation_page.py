@@ -1,0 +1,33 @@
+"""The conversation page: the whole thread, the author and customer cards, the triage
+correctable in place, and the actions (resolve, reopen, escalate or transfer, hand off to
+phone or email), which post to the API."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from carelane.domain.errors import NotFoundError
+from carelane.web.conversation_view import get_conversation_view
+from carelane.web.dependencies import SessionDep, utc_now
+from carelane.web.page_context import PageRefusal, not_found_page, page_response, workspace_page
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/w/{workspace}/conversations/{conversation_id}", response_class=HTMLResponse)
+def conversation_page(
+    request: Request, workspace: str, conversation_id: int, session: SessionDep
+) -> HTMLResponse:
+    """One conversation, to work it."""
+    page = workspace_page(request, session, workspace)
+    try:
+        view = get_conversation_view(
+            session=session,
+            workspace=workspace,
+            workspace_id=page.workspace.id,
+            conversation_id=conversation_id,
+        )
+    except NotFoundError:
+        raise PageRefusal(
+            not_found_page(request, f"No conversation {conversation_id} in {page.workspace.name}.")
+        ) from None
+    return page_response(request, "conversation.html", page, view=view, now=utc_now())
