@@ -57,9 +57,12 @@ def load_timelines(
     return timelines
 
 
+_INBOUND_POST = MessageKind.INBOUND_POST.value
+
+
 def message_fact(kind: str, at: datetime) -> TimelineFact:
     """The timeline fact of a message of `kind` (an inbound post or an outbound reply)."""
-    return CustomerMessage(at) if kind == MessageKind.INBOUND_POST.value else AgentReply(at)
+    return CustomerMessage(at) if kind == _INBOUND_POST else AgentReply(at)
 
 
 def in_time_order(facts: list[TimelineFact]) -> None:
