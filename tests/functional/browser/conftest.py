@@ -38,7 +38,7 @@ WORKSPACE = "united"
 SUPERVISOR = ("supervisor@demo.carelane.dev", "demo-supervisor")
 AGENT_PASSWORD = "demo-agent-pass"
 ANA, BEN, CHLOE = "ana.ruiz@example.com", "ben.okafor@example.com", "chloe.martin@example.com"
-SEED_POSTS = 120
+SEED_POSTS = 60
 TIMEOUT_MS = 10_000
 
 
