@@ -23,38 +23,19 @@ import statistics
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import psycopg
-from sqlalchemy import select
 
-from carelane.assignments.service import do_assign, do_next_conversation, do_set_agent_state
-from carelane.domain.channels import Network
+from carelane.assignments.rehearsal import Rehearsal, stage_rehearsal
+from carelane.assignments.service import do_assign, do_next_conversation
 from carelane.domain.errors import ConflictError
-from carelane.domain.posts import Author, NormalisedPost
-from carelane.ingest.service import PostToStore, do_ingest_posts
-from carelane.routing.agents import AgentState
 from carelane.store.database import create_database_engine, create_session_factory
 from carelane.store.migrate import upgrade_database
-from carelane.store.models import Agent, Conversation, Workspace
-from carelane.workspaces.teams import do_set_teams
 
 POSTGRES_SERVER = os.environ.get("CARELANE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 DATABASE = "carelane_bench_assignments"
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-
-
-def teams_file(agents: int, capacity: int) -> bytes:
-    lines = ["version: 1", "teams:", "  - name: Care", "    lanes: [Customer Service]", "agents:"]
-    for number in range(agents):
-        lines += [
-            f"  - name: Agent {number}",
-            f"    email: agent{number}@example.com",
-            "    teams: [Care]",
-            "    languages: {en: 5}",
-            f"    capacity: {{twitter: {capacity}}}",
-        ]
-    return ("\n".join(lines) + "\n").encode()
 
 
 def fresh_database() -> str:
@@ -64,53 +45,26 @@ def fresh_database() -> str:
     return POSTGRES_SERVER.replace("postgresql://", "postgresql+psycopg://", 1) + f"/{DATABASE}"
 
 
-def seed(url: str, agents: int, waiting: int) -> tuple[int, list[int], list[int]]:
-    """The workspace, its agents (all available) and its waiting conversations."""
+def seed(url: str, agents: int, waiting: int) -> Rehearsal:
+    """The workspace, its agents (all available, with room for every conversation) and
+    its waiting conversations; the planner's statistics brought up to date, as
+    autovacuum would soon after such a bulk load."""
     engine = create_database_engine(url)
     upgrade_database(engine)
-    posts = [
-        PostToStore(
-            index,
-            NormalisedPost(
-                workspace="acme",
-                network=Network.TWITTER,
-                channel="AcmeHelp",
-                external_id=str(index),
-                author=Author(f"customer{index}"),
-                text="@AcmeHelp my order is late",
-                created_at=NOW - timedelta(minutes=30) + timedelta(milliseconds=index),
-            ),
-        )
-        for index in range(waiting)
-    ]
     try:
         with create_session_factory(engine)() as session:
-            for start in range(0, waiting, 1000):
-                do_ingest_posts(
-                    session=session,
-                    posts=posts[start : start + 1000],
-                    now=NOW,
-                    create_workspaces=True,
-                )
-            workspace_id = session.scalar(select(Workspace.id).where(Workspace.slug == "acme"))
-            assert workspace_id is not None
-            capacity = waiting // agents + 1
-            do_set_teams(
-                session=session, slug="acme", teams_file=teams_file(agents, capacity), now=NOW
+            rehearsal = stage_rehearsal(
+                session=session,
+                agents=agents,
+                waiting=waiting,
+                capacity=waiting // agents + 1,
+                now=NOW,
             )
-            agent_ids = list(session.scalars(select(Agent.id).order_by(Agent.id)))
-            for agent_id in agent_ids:
-                do_set_agent_state(
-                    session=session,
-                    workspace_id=workspace_id,
-                    agent_id=agent_id,
-                    state=AgentState.AVAILABLE,
-                    now=NOW,
-                )
-            conversations = list(session.scalars(select(Conversation.id).order_by(Conversation.id)))
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
     finally:
         engine.dispose()
-    return workspace_id, agent_ids, conversations
+    return rehearsal
 
 
 def work(url: str, workspace_id: int, kind: str, idents: Sequence[int]) -> list[float]:
@@ -175,7 +129,9 @@ def main() -> None:
     for workers in [int(w) for w in options.workers.split(",")]:
         url = fresh_database()
         started = time.perf_counter()
-        workspace_id, agents, conversations = seed(url, options.agents, options.waiting)
+        rehearsal = seed(url, options.agents, options.waiting)
+        workspace_id = rehearsal.workspace_id
+        agents, conversations = rehearsal.agent_ids, rehearsal.conversation_ids
         print(f"  {workers} worker(s): seeded in {time.perf_counter() - started:.1f} s (untimed)")
         pushes = conversations[: options.pushes]
         pulls = [agent for _ in range(options.rounds) for agent in agents]

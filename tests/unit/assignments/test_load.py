@@ -12,21 +12,16 @@ import random
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, func, select, text
-from sqlalchemy.orm import Session, sessionmaker
 
-from carelane.assignments.service import do_assign, do_next_conversation, do_set_agent_state
-from carelane.domain.channels import Network
+from carelane.assignments.rehearsal import stage_rehearsal
+from carelane.assignments.service import do_assign, do_next_conversation
 from carelane.domain.errors import ConflictError
-from carelane.domain.posts import Author, NormalisedPost
-from carelane.ingest.service import PostToStore, do_ingest_posts
-from carelane.routing.agents import AgentState
 from carelane.store.database import create_database_engine, create_session_factory
-from carelane.store.models import Agent, Base, Conversation, Event, Workspace
-from carelane.workspaces.teams import do_set_teams
+from carelane.store.models import Base, Conversation, Event
 
 AGENTS = 200
 CONVERSATIONS = 10_000
@@ -34,25 +29,6 @@ CAPACITY = CONVERSATIONS // AGENTS  # exactly enough slots: every conversation m
 WORKERS = 4
 PUSHED_SHARE = 0.2
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-
-
-def _teams_file() -> bytes:
-    lines = [
-        "version: 1",
-        "teams:",
-        "  - name: Care",
-        "    lanes: [Customer Service, Marketing/PR]",
-        "agents:",
-    ]
-    for number in range(AGENTS):
-        lines += [
-            f"  - name: Agent {number}",
-            f"    email: agent{number}@example.com",
-            "    teams: [Care]",
-            "    languages: {en: 5}",
-            f"    capacity: {{twitter: {CAPACITY}}}",
-        ]
-    return ("\n".join(lines) + "\n").encode()
 
 
 @pytest.fixture
@@ -63,44 +39,6 @@ def pg_engine(postgres_url: str) -> Iterator[Engine]:
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
-
-
-def _seed(sessions: sessionmaker[Session]) -> tuple[int, list[int], list[int]]:
-    posts = [
-        PostToStore(
-            index,
-            NormalisedPost(
-                workspace="acme",
-                network=Network.TWITTER,
-                channel="AcmeHelp",
-                external_id=str(index),
-                author=Author(f"customer{index}"),
-                text="@AcmeHelp my order is late",
-                created_at=NOW - timedelta(minutes=30) + timedelta(milliseconds=index),
-            ),
-        )
-        for index in range(CONVERSATIONS)
-    ]
-    with sessions() as session:
-        for start in range(0, CONVERSATIONS, 1000):
-            do_ingest_posts(
-                session=session, posts=posts[start : start + 1000], now=NOW, create_workspaces=True
-            )
-        workspace_id = session.scalar(select(Workspace.id).where(Workspace.slug == "acme"))
-        assert workspace_id is not None
-        do_set_teams(session=session, slug="acme", teams_file=_teams_file(), now=NOW)
-        agents = list(session.scalars(select(Agent.id).order_by(Agent.id)))
-        for agent_id in agents:
-            do_set_agent_state(
-                session=session,
-                workspace_id=workspace_id,
-                agent_id=agent_id,
-                state=AgentState.AVAILABLE,
-                now=NOW,
-            )
-        conversations = list(session.scalars(select(Conversation.id).order_by(Conversation.id)))
-    assert len(conversations) == CONVERSATIONS
-    return workspace_id, agents, conversations
 
 
 def _work(url: str, workspace_id: int, work: list[tuple[str, int]]) -> Counter[str]:
@@ -134,7 +72,13 @@ def test_no_double_assignment_no_loss_no_capacity_exceeded(
     pg_engine: Engine, postgres_url: str
 ) -> None:
     sessions = create_session_factory(pg_engine)
-    workspace_id, agents, conversations = _seed(sessions)
+    with sessions() as session:
+        rehearsal = stage_rehearsal(
+            session=session, agents=AGENTS, waiting=CONVERSATIONS, capacity=CAPACITY, now=NOW
+        )
+    workspace_id, agents = rehearsal.workspace_id, rehearsal.agent_ids
+    conversations = rehearsal.conversation_ids
+    assert len(conversations) == CONVERSATIONS
     shuffled = random.Random(7)
     pushed = shuffled.sample(conversations, int(CONVERSATIONS * PUSHED_SHARE))
     work: list[tuple[str, int]] = [("push", c) for c in pushed]
