@@ -45,8 +45,18 @@ check-postgres: $(STAMP)
 		"start it (pg_ctlcluster --skip-systemctl-redirect <version> main start)" \
 		"or point CARELANE_TEST_POSTGRES at a server" >&2; exit 1; }
 
+.PHONY: check-chromium
+check-chromium:
+	@test -x /usr/bin/chromium || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "error: the browser tests need Debian's Chromium at /usr/bin/chromium:" \
+				"apt-get install chromium" >&2; exit 1; \
+		fi; }
+
 .PHONY: test
-test: $(STAMP) check-data check-postgres ## Run the whole suite on SQLite and PostgreSQL, with coverage
+test: $(STAMP) check-data check-postgres check-chromium ## Run the whole suite on SQLite and PostgreSQL, with coverage
 	CARELANE_TEST_POSTGRES="$(POSTGRES)" CARELANE_DATA_DIR="$(DATA_DIR)" \
 		$(BIN)/python -m pytest --cov=carelane --cov-report=term $(PYTEST_ARGS)
 
@@ -62,7 +72,7 @@ fmt: $(STAMP) ## Fix what ruff can and format the code
 	$(BIN)/ruff format src tests benchmarks
 
 .PHONY: bench
-bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes, personal-data, service-level, breach, routing, assignment and simulation benchmarks (prints figures)
+bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes, personal-data, service-level, breach, routing, assignment, simulation and page benchmarks (prints figures)
 	CARELANE_TEST_POSTGRES="$(POSTGRES)" CARELANE_DATA_DIR="$(DATA_DIR)" \
 		$(BIN)/python benchmarks/ingest.py
 	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/triage.py
@@ -73,6 +83,7 @@ bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes, personal-dat
 	$(BIN)/python benchmarks/routing_policies.py
 	CARELANE_TEST_POSTGRES="$(POSTGRES)" $(BIN)/python benchmarks/assignments.py
 	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/simulation.py
+	CARELANE_TEST_POSTGRES="$(POSTGRES)" $(BIN)/python benchmarks/pages.py
 
 .PHONY: train
 train: $(STAMP) check-data ## Build the triage models from the data folder into the package
