@@ -6,7 +6,8 @@ relaxation. Otherwise every agent is assessed (`qualification.assess`) and the q
 one ranked first is chosen: fewest skills relaxed by overflow, then primary reps before
 team members before backup reps (before backup teams, once the conversation overflows),
 then the tier nearest the conversation's, the best category and language proficiency,
-the lowest occupancy, and the longest idle.
+the lowest occupancy, and the longest idle. Only the agents of the best skill groups
+(`skill_groups`) who are free now are ranked, not every agent on the roster.
 """
 
 import heapq
@@ -16,11 +17,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from carelane.domain.instants import utc_instant
-from carelane.routing.agents import AgentSnapshot, AgentState
+from carelane.routing.agents import AgentSnapshot
 from carelane.routing.overflow import OverflowStage, overflow_stage
 from carelane.routing.qualification import Assessment, RankKey, assess
-from carelane.routing.requirements import ConversationToRoute, requirements_for
+from carelane.routing.requirements import ConversationToRoute, Requirements, requirements_for
 from carelane.routing.roster import Roster, Standing
+from carelane.routing.skill_groups import is_free_for
 
 RUNNERS_UP = 3
 """Next-best agents a decision names, so a supervisor sees the choice was close or not."""
@@ -85,18 +87,8 @@ def choose_agent(
                 f"back to the customer's previous agent; {sticky.explain(now)}{suffix}",
             )
         previous_note = f"; previous agent {sticky.explain(now)}"
-    network = conversation.network
-    free = [
-        agent
-        for agent in roster.agents
-        if agent.state is AgentState.AVAILABLE and agent.has_room_on(network)
-    ]  # the rest are refused by `assess` too: only a decision for nobody needs their reasons
-    qualified = [
-        fit
-        for fit in (assess(agent, requirements, roster, overflowing=overflowing) for agent in free)
-        if fit.qualified
-    ]
-    if not qualified:
+    ranked = _free_in_best_groups(requirements, roster, overflowing=overflowing)
+    if not ranked:
         everyone = [
             assess(agent, requirements, roster, overflowing=overflowing) for agent in roster.agents
         ]
@@ -107,7 +99,10 @@ def choose_agent(
             stage,
             f"nobody may take it now: {_why_nobody(everyone)}{previous_note}{suffix}",
         )
-    best, *runners_up = heapq.nsmallest(1 + RUNNERS_UP, qualified, key=_rank)
+    best, *runners_up = (
+        assess(agent, requirements, roster, overflowing=overflowing)
+        for _, agent in heapq.nsmallest(1 + RUNNERS_UP, ranked, key=_first)
+    )
     outcome = PushOutcome.OVERFLOW if _by_overflow(best) else PushOutcome.BEST_MATCH
     return PushDecision(
         conversation.id,
@@ -119,8 +114,31 @@ def choose_agent(
     )
 
 
-def _rank(assessment: Assessment) -> RankKey:
-    return assessment.rank_key
+def _free_in_best_groups(
+    requirements: Requirements, roster: Roster, *, overflowing: bool
+) -> list[tuple[RankKey, AgentSnapshot]]:
+    """The agents free to be pushed the conversation, with their rank keys, from the best
+    skill groups down until the best and the runners-up are certain to be among them."""
+    ranked: list[tuple[RankKey, AgentSnapshot]] = []
+    for group in roster.skill_groups.ranked(requirements, overflowing=overflowing):
+        if len(ranked) > RUNNERS_UP:
+            break  # everyone in a later group ranks below all of these
+        for agent_id in group.agent_ids:
+            agent = roster.agent(agent_id)
+            if agent is not None and is_free_for(agent, requirements):
+                idle = agent.idle_since
+                key: RankKey = (
+                    *group.rank,
+                    agent.occupancy,
+                    idle.timestamp() if idle is not None else float("-inf"),
+                    agent.id,
+                )
+                ranked.append((key, agent))
+    return ranked
+
+
+def _first(pair: tuple[RankKey, AgentSnapshot]) -> RankKey:
+    return pair[0]
 
 
 def _by_overflow(assessment: Assessment) -> bool:

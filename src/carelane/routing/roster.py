@@ -4,10 +4,14 @@ the teams own or back up, and the lanes' policies, indexed for the policies' que
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from carelane.domain.channels import Network
 from carelane.routing.agents import AgentProfile, AgentSnapshot, RepRole, Team, name_key
 from carelane.routing.lane_policies import LanePolicy
+
+if TYPE_CHECKING:
+    from carelane.routing.skill_groups import SkillGroups
 
 
 class Standing(StrEnum):
@@ -26,12 +30,15 @@ STANDING_RANK = {standing: rank for rank, standing in enumerate(Standing)}
 class Roster:
     """Agents (unique ids), teams (unique names) and lane policies at one moment.
 
-    A lane with no policy of its own gets `LanePolicy(name)`'s defaults.
+    A lane with no policy of its own gets `LanePolicy(name)`'s defaults. `skill_groups`,
+    when given, are those of these teams and lanes and of profiles that include every
+    agent's (the very objects); the roster works its own out otherwise.
     """
 
     agents: tuple[AgentSnapshot, ...]
     teams: tuple[Team, ...] = ()
     lanes: tuple[LanePolicy, ...] = ()
+    skill_groups_kept: "SkillGroups | None" = field(default=None, repr=False, compare=False)
     _agents: dict[int, AgentSnapshot] = field(init=False, repr=False, compare=False)
     _teams: dict[str, Team] = field(init=False, repr=False, compare=False)
     _owners: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
@@ -65,6 +72,18 @@ class Roster:
 
     def agent(self, agent_id: int) -> AgentSnapshot | None:
         return self._agents.get(agent_id)
+
+    @property
+    def skill_groups(self) -> "SkillGroups":
+        """The roster's skill groups (`routing.skill_groups`): the ones it was given
+        when they hold every agent's profile, else its own, worked out once."""
+        kept = self.skill_groups_kept
+        if kept is None or any(kept.profile(a.id) is not a.profile for a in self.agents):
+            from carelane.routing.skill_groups import SkillGroups  # they assess with rosters
+
+            kept = SkillGroups({a.id: a.profile for a in self.agents}, self.teams, self.lanes)
+            object.__setattr__(self, "skill_groups_kept", kept)
+        return kept
 
     def team(self, name: str) -> Team | None:
         return self._teams.get(name_key(name))

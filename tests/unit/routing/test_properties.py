@@ -6,6 +6,7 @@ is a total order that agrees with its explanations."""
 
 import itertools
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from hypothesis import given
@@ -16,8 +17,9 @@ from carelane.routing.agents import AgentSnapshot, AgentState, RepRole, SkillKin
 from carelane.routing.assignment import check_assignment
 from carelane.routing.pull import WaitingQueue, next_conversation
 from carelane.routing.push import choose_agent
+from carelane.routing.qualification import assess
 from carelane.routing.queues import order_queue, queue_key
-from carelane.routing.requirements import ConversationToRoute
+from carelane.routing.requirements import ConversationToRoute, requirements_for
 from carelane.routing.roster import Roster, Standing
 from tests.unit.routing.builders import NOW, TEAMS, agent, conversation, roster
 
@@ -150,6 +152,37 @@ def test_push_picks_only_a_qualified_available_agent_with_room(
         assert decision.outcome == "sticky"
     else:
         assert decision.outcome != "sticky"
+
+
+@given(rosters(), conversations(), st.data())
+def test_push_ranks_as_a_full_scan_of_every_agent_with_skill_groups_kept(
+    team: Roster, waiting: ConversationToRoute, data: st.DataObject
+) -> None:
+    """The best skill groups' free agents give the choice and runners-up a full scan of
+    every agent gives, and skill groups kept from another moment of the same roster (its
+    agents' presence and loads changed, some left out) give the same as fresh ones."""
+    decision = choose_agent(waiting, team, now=NOW)
+    if decision.outcome not in ("best match", "overflow"):
+        return
+    needs = requirements_for(waiting, team.policy(waiting.lane))
+    fits = [assess(who, needs, team, overflowing=overflowing(waiting)) for who in team.agents]
+    ranked = sorted((fit for fit in fits if fit.qualified), key=lambda fit: fit.rank_key)
+    assert decision.agent == ranked[0].agent
+    assert decision.runners_up == tuple(fit.explain(NOW) for fit in ranked[1:4])
+
+    moment = [
+        replace(
+            who,
+            state=data.draw(st.sampled_from(list(AgentState))),
+            load=data.draw(st.dictionaries(st.sampled_from(NETWORKS), st.integers(0, 5))),
+        )
+        for who in team.agents
+        if data.draw(st.booleans())
+    ]
+    kept = Roster(tuple(moment), team.teams, team.lanes, skill_groups_kept=team.skill_groups)
+    fresh = Roster(tuple(moment), team.teams, team.lanes)
+    assert kept.skill_groups is team.skill_groups
+    assert choose_agent(waiting, kept, now=NOW) == choose_agent(waiting, fresh, now=NOW)
 
 
 @given(rosters(), conversations())
