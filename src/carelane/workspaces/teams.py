@@ -66,6 +66,7 @@ def do_set_teams(*, session: Session, slug: str, teams_file: bytes, now: datetim
         with unit_of_work(session):
             workspace = _workspace_row(session, slug, lock=True)
             workspace.teams_yaml = text
+            workspace.roster_version += 1  # what processes keeping the roster check
             changes = _apply(session, workspace.id, config, now)
             append_events(
                 session,

@@ -2,13 +2,14 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Computed, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carelane.store.models.base import Base
 from carelane.store.types import Id, Json, UTCDateTime
 
 _ACTIVE = "status IN ('new', 'open', 'pending')"
+_WAITING = "assignee_id IS NULL AND status IN ('new', 'open')"
 
 
 class Conversation(Base):
@@ -69,6 +70,34 @@ class Conversation(Base):
     next_response_warning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_warning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sla_alarm_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The queue's order (`routing.queues`) as the database computes it from the columns
+    # above, so that ix_conversation_waiting keeps each workspace's waiting conversations
+    # (new or open, held by nobody) in that order: priority (none: 0), the response's
+    # deadline (the next one owed, else the first), and since when it waits.
+    queue_priority: Mapped[int] = mapped_column(
+        Integer, Computed("coalesce(priority, 0)", persisted=True)
+    )
+    response_due_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime,
+        Computed("coalesce(next_response_due_at, first_response_due_at)", persisted=True),
+    )
+    queued_since: Mapped[datetime] = mapped_column(
+        UTCDateTime, Computed("coalesce(waiting_since, opened_at)", persisted=True)
+    )
+
+
+Index(
+    "ix_conversation_waiting",
+    Conversation.workspace_id,
+    Conversation.queue_priority.desc(),
+    Conversation.response_due_at,
+    Conversation.queued_since,
+    Conversation.id,
+    sqlite_where=text(_WAITING),
+    postgresql_where=text(_WAITING),
+)
+"""Each workspace's waiting conversations in queue order after "at risk first": "next
+conversation" reads the head of the queue without sorting it."""
 
 
 class Message(Base):
