@@ -170,6 +170,43 @@ def do_create_canned_response(
         return response_out(response)
 
 
+def do_add_missing_canned_responses(
+    *,
+    session: Session,
+    workspace_id: int,
+    responses: list[CannedResponseIn],
+    now: datetime,
+    user_id: int | None = None,
+) -> int:
+    """Give the workspace, in one transaction, each of `responses` whose title (any case)
+    it does not use yet; how many it got. UnknownVariableError / InvalidInputError for a
+    text, before anything is written."""
+    for fields in responses:
+        check_response_text(fields.text)
+    added = 0
+    with unit_of_work(session):
+        taken = set(
+            session.scalars(select(func.lower(CannedResponse.title)).where(_live(workspace_id)))
+        )
+        for fields in responses:
+            if fields.title.lower() in taken:
+                continue
+            response = CannedResponse(
+                workspace_id=workspace_id,
+                created_at=now,
+                updated_at=now,
+                created_by_user_id=user_id,
+                updated_by_user_id=user_id,
+            )
+            _apply(response, fields)
+            session.add(response)
+            session.flush()
+            _log(session, EventType.CANNED_RESPONSE_CREATED, response, user_id, now)
+            taken.add(fields.title.lower())
+            added += 1
+    return added
+
+
 def do_update_canned_response(
     *,
     session: Session,
