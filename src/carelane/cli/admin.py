@@ -336,6 +336,75 @@ def configure_airline_workspaces(settings: Settings) -> list[str]:
     return configured
 
 
+DEMO_LEVELS = (
+    ("chloe.martin@example.com", "trainee", "her replies wait for a supervisor's approval"),
+    ("ben.okafor@example.com", "probation", "his replies are reviewed after sending"),
+)
+"""Certification levels the demo gives two of the example agents where none is set."""
+
+
+def add_demo_quality(settings: Settings) -> None:
+    """Give each airline workspace the shipped airline canned responses it lacks, and two
+    demo agents their certification levels where none is set; say what was done."""
+    from sqlalchemy import func, select
+
+    from carelane.ingest.readers.airline import AIRLINE_HANDLES
+    from carelane.ingest.readers.twitter import workspace_slug
+    from carelane.qa.certification import do_set_certification_level, get_certification_levels
+    from carelane.qa.levels import CertificationLevel
+    from carelane.responses.service import do_add_missing_canned_responses
+    from carelane.responses.shipped import shipped_canned_responses
+    from carelane.store.models import Agent
+    from carelane.workspaces.service import get_workspaces
+
+    airline_slugs = {workspace_slug(handle) for handle in AIRLINE_HANDLES.values()}
+    responses = shipped_canned_responses("airline")
+    added: dict[str, int] = {}
+    levels_set = 0
+    engine, sessions = open_database(settings)
+    try:
+        with sessions() as session:
+            for workspace in get_workspaces(session=session):
+                now = datetime.now(UTC)
+                if workspace.slug in airline_slugs:
+                    added[workspace.slug] = do_add_missing_canned_responses(
+                        session=session, workspace_id=workspace.id, responses=responses, now=now
+                    )
+                for email, level, _why in DEMO_LEVELS:
+                    agent_id = session.scalar(
+                        select(Agent.id).where(
+                            Agent.workspace_id == workspace.id, func.lower(Agent.email) == email
+                        )
+                    )
+                    session.rollback()
+                    if agent_id is None:
+                        continue
+                    (current,) = get_certification_levels(
+                        session=session, workspace_id=workspace.id, agent_ids=[agent_id]
+                    )
+                    session.rollback()
+                    if current.since is None:
+                        do_set_certification_level(
+                            session=session,
+                            workspace_id=workspace.id,
+                            agent_id=agent_id,
+                            level=CertificationLevel(level),
+                            user_id=None,
+                            now=now,
+                            note="demo",
+                        )
+                        levels_set += 1
+    finally:
+        engine.dispose()
+    console = out()
+    if any(added.values()):
+        slugs = ", ".join(slug for slug, count in sorted(added.items()) if count)
+        console.print(f"Airline canned responses added for {slugs}.")
+    if levels_set:
+        for email, level, why in DEMO_LEVELS:
+            console.print(f"Demo agent {email} is {level}: {why}.")
+
+
 def demo(
     ctx: typer.Context,
     host: Host = None,
@@ -356,6 +425,7 @@ def demo(
             out().print(f"Airline lanes and reason topics set for {', '.join(configured)}.")
         run_replay(settings=settings, source=ALL_SOURCES, speed=None)
         accounts = add_demo_accounts(settings)
+        add_demo_quality(settings)
         _print_loaded(settings)
         address = f"http://{host or settings.host}:{port or settings.port}"
         print_demo_sign_in(address, accounts)
