@@ -28,6 +28,7 @@ from carelane.web.landing import router as landing_router
 from carelane.web.live_feed import LiveFeed
 from carelane.web.live_stream import router as live_router
 from carelane.web.page_context import install_page_refusals
+from carelane.web.review import router as review_router
 from carelane.web.signin import router as signin_router
 from carelane.web.wallboard import router as wallboard_router
 from carelane.workspaces.routes import router as workspaces_router
@@ -81,7 +82,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router, prefix=API_PREFIX, dependencies=API_GUARDS)
     app.include_router(signin_router)
     app.include_router(landing_router)
-    for page_router in (inbox_router, conversation_page_router, wallboard_router):
+    for page_router in (inbox_router, conversation_page_router, wallboard_router, review_router):
         app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

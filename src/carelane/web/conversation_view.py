@@ -22,6 +22,8 @@ from carelane.posts.corrections import get_post_triage
 from carelane.posts.schemas import TriageDetail
 from carelane.posts.service import get_post
 from carelane.posts.triage_schemas import TriageCorrectionOut
+from carelane.replies.reads import get_conversation_replies
+from carelane.replies.schemas import ReplyOut
 from carelane.store.models import Conversation
 from carelane.workspaces.schemas import LanesSummary, RoutingOut
 from carelane.workspaces.service import get_triage_configuration
@@ -55,10 +57,16 @@ class ConversationView:
     routing: RoutingOut
     intents: list[str]
     sentiments: list[str]
+    replies: list[ReplyOut]
     tier: int
     response_due_at: datetime | None
     response_warning_at: datetime | None
     resolution_due_at: datetime | None
+
+    @property
+    def mention_handles(self) -> list[str]:
+        """How notes mention each agent of the roster: `@first.last`."""
+        return sorted(".".join(agent.name.lower().split()) for agent in self.routing.agents)
 
     def agent_name(self, agent_id: int | None) -> str | None:
         if agent_id is None:
@@ -123,6 +131,9 @@ def get_conversation_view(
         routing=get_routing(session=session, slug=workspace),
         intents=[i.value for i in Intent],
         sentiments=[s.value for s in Sentiment],
+        replies=get_conversation_replies(
+            session=session, workspace_id=workspace_id, conversation_id=conversation_id
+        ).items,
         tier=clocks.tier,
         response_due_at=clocks.next_response_due_at or clocks.first_response_due_at,
         response_warning_at=clocks.next_response_warning_at or clocks.first_response_warning_at,

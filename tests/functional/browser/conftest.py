@@ -23,6 +23,7 @@ from carelane.accounts.roles import Role
 from carelane.accounts.service import do_open_session
 from carelane.cli.users import add_demo_accounts
 from carelane.config import Settings
+from carelane.responses.shipped import shipped_canned_responses
 from carelane.store.database import create_database_engine, create_session_factory
 from carelane.store.migrate import upgrade_database
 from carelane.web.app import create_app
@@ -38,6 +39,8 @@ WORKSPACE = "united"
 SUPERVISOR = ("supervisor@demo.carelane.dev", "demo-supervisor")
 AGENT_PASSWORD = "demo-agent-pass"
 ANA, BEN, CHLOE = "ana.ruiz@example.com", "ben.okafor@example.com", "chloe.martin@example.com"
+TRAINEE = CHLOE
+"""Every reply of hers waits for a supervisor's approval."""
 SEED_POSTS = 60
 TIMEOUT_MS = 10_000
 
@@ -138,6 +141,18 @@ def _seed(site: Site, data_dir: Path) -> None:
     response = site.ingest.post("/api/v1/posts", json=_recent(rows[:SEED_POSTS]))
     assert response.status_code in (201, 422), response.text
     add_demo_accounts(site.settings)
+    for canned in shipped_canned_responses("airline"):
+        made = site.ingest.post(
+            f"/api/v1/workspaces/{WORKSPACE}/canned-responses", json=canned.model_dump(mode="json")
+        )
+        assert made.status_code == 201, made.text
+    routing = site.ingest.get(f"/api/v1/workspaces/{WORKSPACE}/routing").json()
+    chloe = next(agent["id"] for agent in routing["agents"] if agent["email"] == TRAINEE)
+    trainee = site.ingest.put(
+        f"/api/v1/workspaces/{WORKSPACE}/agents/{chloe}/certification",
+        json={"level": "trainee", "note": "first week"},
+    )
+    assert trainee.status_code == 200, trainee.text
 
 
 def _database(backend: str, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
@@ -218,6 +233,15 @@ def sign_in(page: Page, site: Site, email: str, password: str, next_path: str = 
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    if next_path.startswith("/w/"):
+        script_ready(page)
+
+
+def script_ready(page: Page) -> None:
+    """Wait until the page's own script has started (its handlers are in place)."""
+    expect(page.locator("body")).to_have_attribute("data-script", "ready")
+    if page.locator("#composer").count():
+        expect(page.locator("#composer")).to_have_attribute("data-script", "ready")
 
 
 def screenshot(page: Page, site: Site, name: str) -> Path:

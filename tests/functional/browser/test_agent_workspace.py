@@ -13,6 +13,7 @@ from tests.functional.browser.conftest import (
     WORKSPACE,
     Site,
     screenshot,
+    script_ready,
     sign_in,
 )
 
@@ -30,6 +31,7 @@ def _pull(page: Page) -> str:
     """Take the next conversation with the button; the conversation page's path."""
     page.get_by_role("button", name="Take the next conversation (n)").click()
     page.wait_for_url(re.compile(r"/conversations/\d+$"))
+    script_ready(page)
     return page.url
 
 

@@ -49,7 +49,11 @@
       if ((element.type === "radio" || element.type === "checkbox") && !element.checked) continue;
       const value = element.value.trim();
       if (value === "") continue;
-      payload[element.name] = element.dataset.int !== undefined ? parseInt(value, 10) : value;
+      const parsed = element.dataset.int !== undefined ? parseInt(value, 10) : value;
+      const path = element.name.split(".");
+      let into = payload;
+      for (const key of path.slice(0, -1)) into = into[key] = into[key] || {};
+      into[path[path.length - 1]] = parsed;
     }
     return payload;
   }
@@ -283,4 +287,5 @@
   tick();
   setInterval(tick, 1000);
   window.carelane = { api: api, refresh: refreshRegions, notify: notify };
+  body.dataset.script = "ready";
 })();
