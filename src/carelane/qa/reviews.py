@@ -202,9 +202,15 @@ def get_scorecards(*, session: Session, workspace_id: int, reply_id: int) -> Sco
 
 
 def get_review_queue(
-    *, session: Session, workspace_id: int, user_id: int, limit: int = 100
+    *,
+    session: Session,
+    workspace_id: int,
+    user_id: int,
+    own_agent_ids: Collection[int] = frozenset(),
+    limit: int = 100,
 ) -> QueueOut:
-    """Sent replies waiting for review that the user has not scored, oldest sent first."""
+    """Sent replies waiting for review that the user has neither written nor scored,
+    oldest sent first."""
     if not 1 <= limit <= MAX_QUEUE_PAGE:
         raise InvalidInputError([FieldError("limit", f"from 1 to {MAX_QUEUE_PAGE}")])
     scored = exists().where(
@@ -215,6 +221,7 @@ def get_review_queue(
         .where(
             Reply.workspace_id == workspace_id,
             Reply.review_state == ReviewState.PENDING.value,
+            Reply.agent_id.not_in(list(own_agent_ids)),
             ~scored,
         )
         .order_by(Reply.sent_at, Reply.id)

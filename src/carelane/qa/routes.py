@@ -107,10 +107,14 @@ def reject_reply(
 def list_reviews(
     workspace_id: WorkspaceIdDep, session: SessionDep, user: SignedInDep, limit: Limit = 100
 ) -> QueueOut:
-    """Sent replies waiting for review that the signed-in reviewer has not scored, oldest
-    sent first."""
+    """Sent replies waiting for review that the signed-in reviewer has neither written nor
+    scored, oldest sent first."""
     return get_review_queue(
-        session=session, workspace_id=workspace_id, user_id=user.user_id, limit=limit
+        session=session,
+        workspace_id=workspace_id,
+        user_id=user.user_id,
+        own_agent_ids=user.agent_ids,
+        limit=limit,
     )
 
 

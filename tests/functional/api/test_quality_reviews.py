@@ -159,9 +159,15 @@ def test_a_certified_agents_replies_are_drawn_for_review_at_the_set_share(
 def test_nobody_scores_their_own_reply_nor_a_reply_not_sent(
     settings: Settings, supervisor: TestClient, care: dict[str, int]
 ) -> None:
+    set_level(supervisor, care["Ben"], "probation")
     with signed_in(settings, "ben@example.com", Role.SUPERVISOR) as ben:
         own = reply(ben, care["conversation"], "Hi Cat!", send=True)
         draft = reply(ben, care["conversation"], "A draft")
+        assert own["review_state"] == "pending"
+        assert ben.get(f"{URL}/reviews").json()["items"] == [], "not his own"
+        assert [i["reply"]["id"] for i in supervisor.get(f"{URL}/reviews").json()["items"]] == [
+            own["id"]
+        ]
         assert _score(ben, own["id"], GOOD).status_code == 403
         assert _score(supervisor, draft["id"], GOOD).status_code == 409
     with signed_in(settings, "dee@example.com", Role.AGENT) as agent:
