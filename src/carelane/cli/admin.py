@@ -256,7 +256,13 @@ def serve_app(settings: Settings, host: str | None, port: int | None) -> None:
     # of its own, unless it runs apart (`carelane sla-scheduler`).
     scheduler = AlarmScheduler(engine).start() if settings.sla_scheduler else None
     try:
-        uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+        uvicorn.run(
+            create_app(settings),
+            host=host or settings.host,
+            port=port or settings.port,
+            # Open live streams never end on their own: give them a few seconds, then stop.
+            timeout_graceful_shutdown=5,
+        )
     finally:
         if scheduler is not None:
             scheduler.stop()
