@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from carelane.qa.levels import CertificationLevel
 from carelane.qa.settings import Criterion
+from carelane.replies.input_text import TypedText
 from carelane.replies.schemas import ReplyOut
 
 
@@ -14,8 +15,8 @@ class ApproveIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str | None = Field(None, description="The text to send instead of the agent's.")
-    comment: str | None = Field(None, description="For the agent (2,000 characters at most).")
+    text: TypedText | None = Field(None, description="The text to send instead of the agent's.")
+    comment: TypedText | None = Field(None, description="For the agent (2,000 characters at most).")
 
 
 class RejectIn(BaseModel):
@@ -23,7 +24,7 @@ class RejectIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    comment: str = Field(description="What to change (1 to 2,000 characters).")
+    comment: TypedText = Field(description="What to change (1 to 2,000 characters).")
 
 
 class QueueItem(BaseModel):
@@ -46,8 +47,10 @@ class ScorecardIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    scores: dict[str, int] = Field(description="Criterion name to score (1 to its top score).")
-    comment: str | None = Field(None, description="2,000 characters at most.")
+    scores: dict[TypedText, int] = Field(
+        description="Criterion name to score (1 to its top score)."
+    )
+    comment: TypedText | None = Field(None, description="2,000 characters at most.")
 
 
 class ScorecardOut(BaseModel):
@@ -73,7 +76,7 @@ class CertificationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     level: CertificationLevel
-    note: str | None = Field(None, description="Why, for the log (2,000 characters at most).")
+    note: TypedText | None = Field(None, description="Why, for the log (2,000 characters at most).")
 
 
 class CertificationOut(BaseModel):

@@ -7,10 +7,23 @@ Every field has a default, so a workspace that set nothing gets the seeds' pract
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Word = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+from carelane.replies.input_text import acceptable_text
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(acceptable_text),
+]
+Word = Name
 
 LEGAL_AND_SAFETY_WORDS = (
     "lawyer",
@@ -85,7 +98,9 @@ class Criterion(BaseModel):
             strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$"
         ),
     ]
-    description: Annotated[str, StringConstraints(max_length=500)] = ""
+    description: Annotated[
+        str, StringConstraints(max_length=500), AfterValidator(acceptable_text)
+    ] = ""
     max_score: int = Field(5, ge=2, le=10)
 
 

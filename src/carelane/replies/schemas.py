@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from carelane.domain.channels import Visibility
+from carelane.replies.input_text import TypedText
 from carelane.replies.outbox import OutboxState
 from carelane.replies.states import Decision, ReplyState, ReviewState
 
@@ -16,7 +17,7 @@ class ReplyIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(description=_TEXT)
+    text: TypedText = Field(description=_TEXT)
     visibility: Visibility = Field(
         Visibility.PUBLIC, description="`public` on the thread, `private` as a direct message."
     )
@@ -32,7 +33,7 @@ class ReplyEdit(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(description=_TEXT)
+    text: TypedText = Field(description=_TEXT)
     visibility: Visibility | None = Field(None, description="Unchanged when left out.")
 
 
@@ -102,7 +103,7 @@ class NoteIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(description="At most 5,000 characters.")
+    text: TypedText = Field(description="At most 5,000 characters.")
     agent_id: int | None = Field(
         None, description="The agent writing; by default the signed-in user's, if any."
     )
@@ -147,7 +148,7 @@ class ReplyCheckIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(description="At most 65,536 characters.", max_length=65_536)
+    text: TypedText = Field(description="At most 65,536 characters.", max_length=65_536)
     visibility: Visibility = Visibility.PUBLIC
 
 

@@ -3,12 +3,17 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from carelane.domain.channels import Network
 from carelane.domain.triage import Intent
+from carelane.replies.input_text import TypedText, acceptable_text
 
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Tag = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(acceptable_text),
+]
 MAX_TEXT_CHARS = 10_000
 MAX_TAGS = 50
 
@@ -19,8 +24,12 @@ class CannedResponseIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    text: str = Field(
+    title: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+        AfterValidator(acceptable_text),
+    ]
+    text: TypedText = Field(
         min_length=1,
         max_length=MAX_TEXT_CHARS,
         description="The reply, with {variables} such as {customer_first_name}; {{ and }} "

@@ -215,3 +215,15 @@ def test_the_demo_gives_airline_workspaces_the_shipped_responses_and_two_trainee
     assert by_name["Chloé Martin"] == "trainee"
     assert by_name["Ben Okafor"] == "probation"
     assert by_name["Ana Ruiz"] == "certified"
+
+
+def test_a_title_or_tag_that_is_no_text_is_refused_naming_it(supervisor: TestClient) -> None:
+    response = supervisor.post(
+        f"{URL}/canned-responses",
+        content='{"title": "Bag\\u0007", "text": "Hi", "lanes": ["Care\\u0000"]}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    details = assert_error_shape(response.json(), "invalid_input")
+    assert [d["field"] for d in details] == ["title", "lanes.0"]
+    assert "control character U+0007" in details[0]["message"]

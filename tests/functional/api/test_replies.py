@@ -283,3 +283,26 @@ def test_nothing_is_sent_in_a_closed_conversation_and_an_admin_names_the_agent(
     )
     assert late.status_code == 409
     assert_error_shape(late.json(), "conversation_archived")
+
+
+def test_text_that_is_no_text_is_refused_naming_where(
+    ana: TestClient, care: dict[str, int]
+) -> None:
+    conversation = care["conversation"]
+    nul = ana.post(
+        f"{URL}/conversations/{conversation}/replies",
+        content='{"text": "Hi\\u0000Cat", "send": true}',
+        headers={"content-type": "application/json"},
+    )
+    assert nul.status_code == 422
+    (detail,) = assert_error_shape(nul.json(), "invalid_input")
+    assert detail["field"] == "text"
+    assert "control character U+0000 at position 2" in detail["message"]
+    lone = ana.post(
+        f"{URL}/conversations/{conversation}/notes",
+        content='{"text": "broken \\ud800 half"}',
+        headers={"content-type": "application/json"},
+    )
+    assert lone.status_code == 422
+    assert "unpaired surrogate U+D800" in lone.json()["error"]["details"][0]["message"]
+    assert ana.get(f"{URL}/conversations/{conversation}/replies").json()["items"] == []
