@@ -27,8 +27,9 @@ from datetime import UTC, datetime
 
 import psycopg
 
+from carelane.assignments.next_conversation import do_next_conversation
 from carelane.assignments.rehearsal import Rehearsal, stage_rehearsal
-from carelane.assignments.service import do_assign, do_next_conversation
+from carelane.assignments.service import do_assign
 from carelane.domain.errors import ConflictError
 from carelane.store.database import create_database_engine, create_session_factory
 from carelane.store.migrate import upgrade_database

@@ -5,7 +5,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from carelane.assignments.roster_store import RosterFrame, waiting_query
+from carelane.assignments.conversation_reads import waiting_query
+from carelane.assignments.roster_store import RosterFrame
 from carelane.assignments.schemas import QueueEntryOut, QueueOut
 from carelane.routing.queues import order_queue
 

@@ -1,28 +1,33 @@
-"""The roster and the waiting conversations as routing sees them, read from the store.
+"""The roster as routing sees it, read from the store and kept.
 
-Agents' loads are counted from the conversations they hold (new, open or pending), per
-network: nothing to keep in step, and exact inside the transaction that locked the agent.
+What only applying a teams file changes (teams, lane policies, agents' profiles and the
+skill groups worked out from them) is kept per process in a `RosterFrame`, found by the
+workspace's roster version, which every teams file applied bumps in its transaction:
+each decision reads the version in a statement it makes anyway (locking its conversation
+or its agent), so it never decides on a frame older than what it reads. Agents'
+presence and loads change by the second and are read anew by every decision
+(`agent_reads`). Loads are counted from the conversations agents hold (new, open or
+pending), per network: nothing to keep in step, and exact inside the transaction that
+locked the agent.
 """
 
 import threading
-from collections.abc import Collection, Iterable
-from datetime import datetime
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, case, func, nulls_last, select
+from sqlalchemy import ColumnElement, Table, literal_column, select
 from sqlalchemy.orm import Session
 
-from carelane.deadlines.columns import response_due_at
 from carelane.domain.channels import Network
 from carelane.domain.conversations import ACTIVE_STATUSES, ConversationStatus
 from carelane.domain.errors import NotFoundError
 from carelane.routing.agents import AgentProfile, AgentSnapshot, AgentState, Team
 from carelane.routing.lane_policies import LanePolicy
 from carelane.routing.profile_records import profile_from_records
-from carelane.routing.queues import DEFAULT_BREACH_WINDOW
 from carelane.routing.requirements import ConversationToRoute
 from carelane.routing.roster import Roster
+from carelane.routing.skill_groups import SkillGroups
 from carelane.store.models import Agent, Channel, Conversation, TeamLane, TeamMember, Workspace
 from carelane.store.models import Team as TeamRow
 from carelane.triage.lane_file import load_lane_config
@@ -34,6 +39,21 @@ WAITING = [ConversationStatus.NEW.value, ConversationStatus.OPEN.value]
 """Statuses in which a conversation nobody holds waits for an agent (pending waits on the
 customer)."""
 
+conversation_t = cast(Table, Conversation.__table__)
+channel_t = cast(Table, Channel.__table__)
+agent_t = cast(Table, Agent.__table__)
+workspace_t = cast(Table, Workspace.__table__)
+_c, _ch, _a, _w = conversation_t.c, channel_t.c, agent_t.c, workspace_t.c
+
+
+def is_one_of(column: Any, values: Iterable[str]) -> ColumnElement[bool]:
+    """`column IN ('new', 'open')` written out, so the database sees the partial indexes'
+    own condition in every plan, prepared ones included (the values are our constants)."""
+    return cast(
+        ColumnElement[bool],
+        column.in_([literal_column(f"'{value}'") for value in values]),
+    )
+
 
 @lru_cache(maxsize=64)
 def default_lane(lanes_yaml: str | None) -> str:
@@ -44,18 +64,16 @@ def default_lane(lanes_yaml: str | None) -> str:
 
 
 class RosterFrame:
-    """A workspace's teams, lane policies and agents' profiles: what only applying a teams
-    file changes, so it is read once per database, workspace, teams file and lanes file, and
-    kept (applying a teams file in this process forgets them all: the same text may then
-    stand for other rows); each transaction reads the workspace's row to find it. Agents'
-    presence and loads are read anew by whoever needs them (`roster_agents`,
-    `locked_agent`)."""
+    """A workspace's teams, lane policies, agents' profiles and skill groups at one
+    roster version: read once per process and kept (`RosterFrame.at`), so only agents'
+    presence and loads are read by each decision (`roster_agents`, `locked_agent`)."""
 
-    def __init__(
-        self, session: Session, workspace_id: int, teams_yaml: str | None, lanes_yaml: str | None
-    ) -> None:
+    def __init__(self, session: Session, workspace_id: int, lanes_yaml: str | None) -> None:
         self.workspace_id = workspace_id
         self.default_lane = default_lane(lanes_yaml)
+        teams_yaml = session.scalar(
+            select(Workspace.teams_yaml).where(Workspace.id == workspace_id)
+        )
         self.lanes: tuple[LanePolicy, ...] = (
             stored_team_config(teams_yaml).lanes if teams_yaml is not None else ()
         )
@@ -103,28 +121,44 @@ class RosterFrame:
                     Agent.skills,
                     Agent.capacity,
                     Agent.duties,
-                ).where(Agent.workspace_id == workspace_id, Agent.on_roster)
+                )
+                .where(Agent.workspace_id == workspace_id, Agent.on_roster)
+                .order_by(Agent.id)
             )
         }
+        self.skill_groups = SkillGroups(self.profiles, self.teams, self.lanes)
+        self._moments: dict[tuple[Any, ...], AgentSnapshot] = {}
 
     @classmethod
     def of(cls, session: Session, workspace_id: int) -> "RosterFrame":
-        """The workspace's frame, read from the store when its files changed."""
+        """The workspace's frame as of now; NotFoundError for an unknown workspace."""
         row = session.execute(
-            select(Workspace.teams_yaml, Workspace.lanes_yaml).where(Workspace.id == workspace_id)
+            select(Workspace.roster_version, Workspace.lanes_yaml).where(
+                Workspace.id == workspace_id
+            )
         ).one_or_none()
         if row is None:
             raise NotFoundError(f"no workspace {workspace_id}")
+        return cls.at(session, workspace_id, row.roster_version, row.lanes_yaml)
+
+    @classmethod
+    def at(
+        cls, session: Session, workspace_id: int, roster_version: int, lanes_yaml: str | None
+    ) -> "RosterFrame":
+        """The frame of the workspace at `roster_version` (read in this transaction, with
+        its lanes file): kept, or read now and kept. The key also holds the database and
+        how many teams files this process applied, since a database made anew (tests)
+        starts its versions again."""
         key = (
             str(session.get_bind().engine.url),
             teams_files_applied(),
             workspace_id,
-            row.teams_yaml,
-            row.lanes_yaml,
+            roster_version,
+            lanes_yaml,
         )
         frame = _FRAMES.get(key)
         if frame is None:
-            frame = cls(session, workspace_id, row.teams_yaml, row.lanes_yaml)
+            frame = cls(session, workspace_id, lanes_yaml)
             with _FRAMES_LOCK:
                 if len(_FRAMES) >= MAX_FRAMES:
                     _FRAMES.pop(next(iter(_FRAMES)))
@@ -132,7 +166,7 @@ class RosterFrame:
         return frame
 
     def roster(self, agents: Iterable[AgentSnapshot]) -> Roster:
-        return Roster(tuple(agents), self.teams, self.lanes)
+        return Roster(tuple(agents), self.teams, self.lanes, skill_groups_kept=self.skill_groups)
 
     def snapshot(self, agent: Any, load: dict[Network, int]) -> AgentSnapshot:
         """The agent (a row with `id`, `state` and `idle_since`) at this moment; an agent
@@ -145,6 +179,19 @@ class RosterFrame:
             load=load,
             idle_since=agent.idle_since,
         )
+
+    def moment(self, agent: Any, held: tuple[tuple[str, int], ...]) -> AgentSnapshot:
+        """`snapshot` of an agent holding `held` conversations per network, the same
+        object as long as nothing of it changes: most agents' presence and loads are as
+        they were at the decision before."""
+        key = (agent.id, agent.state, agent.idle_since, held)
+        snapshot = self._moments.get(key)
+        if snapshot is None:
+            snapshot = self.snapshot(agent, {Network(network): count for network, count in held})
+            if len(self._moments) >= MAX_MOMENTS_PER_AGENT * max(len(self.profiles), 1):
+                self._moments.clear()
+            self._moments[key] = snapshot
+        return snapshot
 
     def agent_lanes(self, snapshot: AgentSnapshot) -> set[str]:
         """Every lane the agent may be offered: their teams' own and backed-up lanes, and
@@ -168,118 +215,14 @@ class RosterFrame:
             categories=tuple(row.categories or ()),
             tier=row.tier,
             team=self.team_names.get(row.team_id) if row.team_id is not None else None,
-            response_due_at=response_due_at(row.first_response_due_at, row.next_response_due_at),
+            response_due_at=row.response_due_at,
             previous_agent_id=row.previous_assignee_id,
             holder_id=row.assignee_id,
         )
 
 
-ROUTE_COLUMNS = (
-    Conversation.id,
-    Conversation.lane,
-    Channel.network,
-    Conversation.priority,
-    Conversation.waiting_since,
-    Conversation.opened_at,
-    Conversation.language,
-    Conversation.categories,
-    Conversation.tier,
-    Conversation.team_id,
-    Conversation.first_response_due_at,
-    Conversation.next_response_due_at,
-    Conversation.previous_assignee_id,
-    Conversation.assignee_id,
-    Conversation.status,
-)
-
-
-def route_query(workspace_id: int) -> Select[*tuple[Any, ...]]:
-    """The workspace's conversations with what routing reads of them."""
-    query: Select[*tuple[Any, ...]] = select(*ROUTE_COLUMNS)
-    return query.join(Channel, Channel.id == Conversation.channel_id).where(
-        Conversation.workspace_id == workspace_id
-    )
-
-
-def waiting_query(workspace_id: int, *, now: datetime) -> Select[*tuple[Any, ...]]:
-    """The conversations waiting for an agent, in queue order (`routing.queues`): at risk
-    first, then higher priority, less time left, longer waiting, lower id."""
-    due = func.coalesce(Conversation.next_response_due_at, Conversation.first_response_due_at)
-    at_risk = case((due <= now + DEFAULT_BREACH_WINDOW, 0), else_=1)
-    return (
-        route_query(workspace_id)
-        .where(Conversation.assignee_id.is_(None), Conversation.status.in_(WAITING))
-        .order_by(
-            at_risk,
-            func.coalesce(Conversation.priority, 0).desc(),
-            nulls_last(due.asc()),
-            func.coalesce(Conversation.waiting_since, Conversation.opened_at),
-            Conversation.id,
-        )
-    )
-
-
-def loads_of(session: Session, agent_ids: Collection[int]) -> dict[int, dict[Network, int]]:
-    """Conversations each agent holds (new, open or pending), per network."""
-    loads: dict[int, dict[Network, int]] = {agent_id: {} for agent_id in agent_ids}
-    if not agent_ids:
-        return loads
-    rows = session.execute(
-        select(Conversation.assignee_id, Channel.network, func.count())
-        .join(Channel, Channel.id == Conversation.channel_id)
-        .where(Conversation.assignee_id.in_(sorted(agent_ids)), Conversation.status.in_(ACTIVE))
-        .group_by(Conversation.assignee_id, Channel.network)
-    )
-    for agent_id, network, held in rows:
-        if agent_id is not None:
-            loads[agent_id][Network(network)] = held
-    return loads
-
-
-def roster_agents(session: Session, frame: RosterFrame) -> list[AgentSnapshot]:
-    """Every agent on the workspace's roster, with their presence and loads."""
-    rows = session.execute(
-        select(Agent.id, Agent.state, Agent.idle_since)
-        .where(Agent.workspace_id == frame.workspace_id, Agent.on_roster)
-        .order_by(Agent.id)
-    ).all()
-    loads = workspace_loads(session, frame.workspace_id)
-    return [frame.snapshot(row, loads.get(row.id, {})) for row in rows if row.id in frame.profiles]
-
-
-def workspace_loads(session: Session, workspace_id: int) -> dict[int, dict[Network, int]]:
-    """Conversations each agent of the workspace holds (new, open or pending), per network."""
-    loads: dict[int, dict[Network, int]] = {}
-    rows = session.execute(
-        select(Conversation.assignee_id, Channel.network, func.count())
-        .join(Channel, Channel.id == Conversation.channel_id)
-        .where(
-            Conversation.workspace_id == workspace_id,
-            Conversation.assignee_id.is_not(None),
-            Conversation.status.in_(ACTIVE),
-        )
-        .group_by(Conversation.assignee_id, Channel.network)
-    )
-    for agent_id, network, held in rows:
-        if agent_id is not None:
-            loads.setdefault(agent_id, {})[Network(network)] = held
-    return loads
-
-
-def locked_agent(session: Session, frame: RosterFrame, agent_id: int) -> tuple[str, AgentSnapshot]:
-    """The agent's name and snapshot, their row locked until the transaction ends (on
-    PostgreSQL; SQLite's write transaction holds everything) and their load counted after
-    the lock: no one else can add to it meanwhile. NotFoundError outside the workspace."""
-    row = session.execute(
-        select(Agent.id, Agent.name, Agent.state, Agent.idle_since)
-        .where(Agent.id == agent_id, Agent.workspace_id == frame.workspace_id)
-        .with_for_update()
-    ).one_or_none()
-    if row is None:
-        raise NotFoundError(f"no agent {agent_id} in this workspace")
-    return row.name, frame.snapshot(row, loads_of(session, [agent_id])[agent_id])
-
-
-_FRAMES: dict[tuple[str, int, int, str | None, str | None], RosterFrame] = {}
+MAX_MOMENTS_PER_AGENT = 4
+"""Agents' snapshots a frame keeps, per agent on its roster, before starting afresh."""
+_FRAMES: dict[tuple[str, int, int, int, str | None], RosterFrame] = {}
 _FRAMES_LOCK = threading.Lock()
 MAX_FRAMES = 64

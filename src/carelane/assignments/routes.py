@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from carelane.accounts.roles import Permission
+from carelane.assignments.next_conversation import do_next_conversation
 from carelane.assignments.queue import MAX_QUEUE_PAGE, get_queue
 from carelane.assignments.schemas import (
     AgentStateIn,
@@ -16,12 +17,7 @@ from carelane.assignments.schemas import (
     TransferIn,
     TransferOut,
 )
-from carelane.assignments.service import (
-    do_assign,
-    do_next_conversation,
-    do_set_agent_state,
-    do_take_over,
-)
+from carelane.assignments.service import do_assign, do_set_agent_state, do_take_over
 from carelane.assignments.transfers import do_transfer
 from carelane.web.auth import allowed, check_own_agent
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now

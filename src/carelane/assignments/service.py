@@ -1,5 +1,5 @@
-"""Assigning conversations: push to the best agent (or the one given), pull the next one
-for an agent, explicit takeovers, and agents' presence.
+"""Assigning conversations: push to the best agent (or the one given), explicit
+takeovers, and agents' presence; pulling the next one is `next_conversation`'s.
 
 No collisions, on either database: a conversation is assigned under a lock on its row,
 and an agent's load is counted under a lock on the agent's row, so two transactions never
@@ -12,40 +12,28 @@ conversation's lock: no two transactions wait on each other in a cycle.
 """
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from carelane.assignments.roster_store import (
-    ACTIVE,
-    WAITING,
-    RosterFrame,
-    locked_agent,
-    roster_agents,
-    route_query,
-    waiting_query,
-)
+from carelane.assignments.agent_reads import locked_agent, roster_agents
+from carelane.assignments.conversation_reads import LOCK_CONVERSATION
+from carelane.assignments.holding import record_hold
+from carelane.assignments.roster_store import ACTIVE, RosterFrame
 from carelane.assignments.schemas import AgentStateOut, AssignmentOut
 from carelane.domain.errors import ConflictError, NotFoundError
 from carelane.domain.events import EventType
 from carelane.routing.agents import AgentSnapshot, AgentState
 from carelane.routing.assignment import check_assignment, take_over
-from carelane.routing.lane_notices import owning_lane_notice
-from carelane.routing.pull import WaitingQueue, next_conversation
 from carelane.routing.push import PushOutcome, choose_agent
 from carelane.routing.requirements import ConversationToRoute
-from carelane.routing.roster import Roster
 from carelane.store.database import unit_of_work
 from carelane.store.events import EventRow, append_events
-from carelane.store.models import Agent, Channel, Conversation
+from carelane.store.models import Agent
 
-PULL_PAGE = 50
-"""Waiting conversations a pull reads at a time, in queue order."""
-PULL_PAGES = 20
-"""Pages a pull reads at most before it says nothing fits (1,000 conversations)."""
 PUSH_ATTEMPTS = 5
-"""Agents a push tries when the one chosen filled up meanwhile."""
+"""Agents a push tries when the one chosen filled up, or is being given another
+conversation, meanwhile."""
 
 
 class ConversationClosedError(ConflictError):
@@ -57,95 +45,30 @@ class ConversationClosedError(ConflictError):
 def locked_conversation(
     session: Session, frame: RosterFrame, conversation_id: int
 ) -> ConversationToRoute:
-    row = session.execute(
-        route_query(frame.workspace_id)
-        .where(Conversation.id == conversation_id)
-        .with_for_update(of=Conversation)
-    ).one_or_none()
+    """The conversation of the frame's workspace, its row locked until the transaction
+    ends. NotFoundError outside the workspace; ConversationClosedError once resolved."""
+    return _locked_conversation(session, frame.workspace_id, conversation_id)[1]
+
+
+def _locked_conversation(
+    session: Session, workspace_id: int, conversation_id: int
+) -> tuple[RosterFrame, ConversationToRoute]:
+    """The workspace's roster frame and the conversation, its row locked, in one
+    statement."""
+    row = (
+        session.connection()
+        .execute(
+            LOCK_CONVERSATION, {"conversation_id": conversation_id, "workspace_id": workspace_id}
+        )
+        .one_or_none()
+    )
     if row is None:
+        RosterFrame.of(session, workspace_id)  # NotFoundError for an unknown workspace
         raise NotFoundError(f"no conversation {conversation_id} in this workspace")
     if row.status not in ACTIVE:
         raise ConversationClosedError(f"conversation {conversation_id} is {row.status}")
-    return frame.to_route(row)
-
-
-def _hold(
-    session: Session,
-    *,
-    frame: RosterFrame,
-    conversation: ConversationToRoute,
-    snapshot: AgentSnapshot,
-    outcome: str,
-    explanation: str,
-    now: datetime,
-    by_agent_id: int | None,
-    event: EventType = EventType.CONVERSATION_ASSIGNED,
-    extra: dict[str, Any] | None = None,
-) -> AssignmentOut:
-    """Write that the agent of `snapshot` holds `conversation` from `now`, and its events."""
-    holder = conversation.holder_id
-    session.execute(
-        update(Conversation)
-        .where(Conversation.id == conversation.id)
-        .values(
-            assignee_id=snapshot.id,
-            assigned_at=now,
-            updated_at=now,
-            previous_assignee_id=(
-                holder if holder not in (None, snapshot.id) else Conversation.previous_assignee_id
-            ),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(Agent)
-        .where(Agent.id == snapshot.id)
-        .values(idle_since=now)
-        .execution_options(synchronize_session=False)
-    )
-    roster = frame.roster([snapshot])
-    notice = owning_lane_notice(conversation=conversation, agent=snapshot, roster=roster)
-    events = [
-        EventRow(
-            frame.workspace_id,
-            event,
-            now,
-            conversation_id=conversation.id,
-            agent_id=snapshot.id,
-            data={
-                "outcome": outcome,
-                "explanation": explanation,
-                "by_agent_id": by_agent_id,
-                "network": conversation.network.value,
-                **(extra or {}),
-            },
-        )
-    ]
-    if notice is not None:
-        events.append(
-            EventRow(
-                frame.workspace_id,
-                EventType.LANE_NOTIFIED,
-                now,
-                conversation_id=conversation.id,
-                agent_id=snapshot.id,
-                data={
-                    "lane": notice.lane,
-                    "owning_teams": list(notice.owning_teams),
-                    "message": notice.message,
-                },
-            )
-        )
-    append_events(session, events, now=now)
-    return AssignmentOut(
-        conversation_id=conversation.id,
-        agent_id=snapshot.id,
-        agent_name=snapshot.name,
-        assigned=True,
-        outcome=outcome,
-        explanation=explanation,
-        lane_notice=notice.message if notice is not None else None,
-    )
+    frame = RosterFrame.at(session, workspace_id, row.roster_version, row.lanes_yaml)
+    return frame, frame.to_route(row)
 
 
 def do_assign(
@@ -166,14 +89,13 @@ def do_assign(
     agent given has no free slot on its network, ConversationClosedError, NotFoundError.
     """
     with unit_of_work(session):
-        frame = RosterFrame.of(session, workspace_id)
-        conversation = locked_conversation(session, frame, conversation_id)
+        frame, conversation = _locked_conversation(session, workspace_id, conversation_id)
         if agent_id is not None:
-            name, snapshot = locked_agent(session, frame, agent_id)
+            name, snapshot = _waited_for(locked_agent(session, frame, agent_id))
             check_assignment(conversation, snapshot)
             if conversation.holder_id == snapshot.id:
                 return _unchanged(conversation, snapshot, "already held by them")
-            return _hold(
+            return record_hold(
                 session,
                 frame=frame,
                 conversation=conversation,
@@ -188,6 +110,11 @@ def do_assign(
         )
 
 
+def _waited_for(locked: tuple[str, AgentSnapshot] | None) -> tuple[str, AgentSnapshot]:
+    assert locked is not None  # a lock waited for is always had
+    return locked
+
+
 def push_conversation(
     session: Session,
     *,
@@ -198,14 +125,26 @@ def push_conversation(
     passing_over: frozenset[int] = frozenset(),
 ) -> AssignmentOut:
     """Push `conversation` (locked by the caller, in the caller's transaction) to the best
-    agent now, never to one of `passing_over`; or say why nobody may take it."""
+    agent now, never to one of `passing_over`; or say why nobody may take it.
+
+    An agent chosen whom another transaction is giving a conversation this very moment
+    (their row locked, on PostgreSQL) is passed over for the next best, who ranks above
+    them once that conversation is theirs; only when nobody else may take it does the
+    push wait for such an agent."""
     agents = {
         snapshot.id: snapshot
-        for snapshot in roster_agents(session, frame)
+        for snapshot in roster_agents(session.connection(), frame)
         if snapshot.id not in passing_over
     }
-    for _ in range(PUSH_ATTEMPTS):
+    being_given: dict[int, AgentSnapshot] = {}
+    for attempt in range(PUSH_ATTEMPTS):
         decision = choose_agent(conversation, frame.roster(agents.values()), now=now)
+        wait = attempt == PUSH_ATTEMPTS - 1
+        if decision.agent is None and being_given:
+            agents.update(being_given)  # nobody else: wait for one of them
+            being_given.clear()
+            decision = choose_agent(conversation, frame.roster(agents.values()), now=now)
+            wait = True
         if decision.agent is None:
             return AssignmentOut(
                 conversation_id=conversation.id,
@@ -215,9 +154,13 @@ def push_conversation(
                 outcome=decision.outcome.value,
                 explanation=decision.explanation,
             )
-        _, snapshot = locked_agent(session, frame, decision.agent.id)
+        locked = locked_agent(session, frame, decision.agent.id, skip_locked=not wait)
+        if locked is None:
+            being_given[decision.agent.id] = agents.pop(decision.agent.id)
+            continue
+        _, snapshot = locked
         if snapshot.has_room_on(conversation.network):
-            result = _hold(
+            result = record_hold(
                 session,
                 frame=frame,
                 conversation=conversation,
@@ -251,85 +194,6 @@ def _unchanged(conversation: ConversationToRoute, agent: AgentSnapshot, why: str
     )
 
 
-def do_next_conversation(
-    *, session: Session, workspace_id: int, agent_id: int, now: datetime
-) -> AssignmentOut:
-    """Give agent `agent_id` the most urgent waiting conversation they may take
-    (`routing.pull`) and log `conversation.assigned`; or say why there is none.
-
-    Conversations another pull holds locked at this moment are passed over (on
-    PostgreSQL), so concurrent pulls take different ones. NotFoundError for an agent
-    outside the workspace.
-    """
-    with unit_of_work(session):
-        frame = RosterFrame.of(session, workspace_id)
-        _, snapshot = locked_agent(session, frame, agent_id)
-        roster = frame.roster([snapshot])
-        networks = [n.value for n in snapshot.profile.capacity if snapshot.has_room_on(n)]
-        lanes = frame.agent_lanes(snapshot)
-        candidates = waiting_query(workspace_id, now=now).where(
-            Conversation.tier <= snapshot.profile.tier
-        )
-        if snapshot.state in (AgentState.AWAY, AgentState.OFFLINE) or not networks or not lanes:
-            return _nothing(snapshot, roster, now)
-        lane_filter: ColumnElement[bool] = Conversation.lane.in_(sorted(lanes))
-        if frame.default_lane in lanes:
-            lane_filter = lane_filter | Conversation.lane.is_(None)
-        candidates = candidates.where(Channel.network.in_(networks), lane_filter)
-        taken: set[int] = set()
-        for page in range(PULL_PAGES):
-            rows = session.execute(candidates.offset(page * PULL_PAGE).limit(PULL_PAGE)).all()
-            queue = WaitingQueue([frame.to_route(row) for row in rows], roster=roster, now=now)
-            while True:
-                decision = next_conversation(snapshot, queue, exclude=taken)
-                chosen = decision.conversation
-                if chosen is None:
-                    break
-                if _lock_waiting(session, chosen.id):
-                    return _hold(
-                        session,
-                        frame=frame,
-                        conversation=chosen,
-                        snapshot=snapshot,
-                        outcome="pulled",
-                        explanation=decision.explanation,
-                        now=now,
-                        by_agent_id=snapshot.id,
-                        extra={"by_overflow": decision.by_overflow},
-                    )
-                taken.add(chosen.id)  # another agent is taking it right now
-            if len(rows) < PULL_PAGE:
-                break
-        return _nothing(snapshot, roster, now)
-
-
-def _lock_waiting(session: Session, conversation_id: int) -> bool:
-    """Lock the conversation if it still waits for an agent and no one else has it locked
-    (PostgreSQL re-reads a row changed since the candidates were read)."""
-    locked = session.scalar(
-        select(Conversation.id)
-        .where(
-            Conversation.id == conversation_id,
-            Conversation.assignee_id.is_(None),
-            Conversation.status.in_(WAITING),
-        )
-        .with_for_update(skip_locked=True)
-    )
-    return locked is not None
-
-
-def _nothing(snapshot: AgentSnapshot, roster: Roster, now: datetime) -> AssignmentOut:
-    decision = next_conversation(snapshot, WaitingQueue([], roster=roster, now=now))
-    return AssignmentOut(
-        conversation_id=None,
-        agent_id=snapshot.id,
-        agent_name=snapshot.name,
-        assigned=False,
-        outcome=PushOutcome.NOBODY.value,
-        explanation=decision.explanation.replace("(0 waiting in all)", "").strip(),
-    )
-
-
 def do_take_over(
     *,
     session: Session,
@@ -347,8 +211,7 @@ def do_take_over(
     free slot, InvalidInputError without a reason or when the taker holds it already.
     """
     with unit_of_work(session):
-        frame = RosterFrame.of(session, workspace_id)
-        conversation = locked_conversation(session, frame, conversation_id)
+        frame, conversation = _locked_conversation(session, workspace_id, conversation_id)
         holder_id = conversation.holder_id
         holder = None
         if holder_id is not None:
@@ -358,7 +221,7 @@ def do_take_over(
                 )
             ).one()
             holder = frame.snapshot(holder_row, {})
-        _, snapshot = locked_agent(session, frame, agent_id)
+        _, snapshot = _waited_for(locked_agent(session, frame, agent_id))
         takeover = take_over(
             conversation=conversation,
             holder=holder or snapshot,
@@ -366,7 +229,7 @@ def do_take_over(
             reason=reason,
             now=now,
         )
-        return _hold(
+        return record_hold(
             session,
             frame=frame,
             conversation=conversation,

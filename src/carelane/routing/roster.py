@@ -1,7 +1,7 @@
 """Who is on shift and how each stands towards a lane: the agents, their teams, the lanes
 the teams own or back up, and the lanes' policies, indexed for the policies' questions."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -44,7 +44,7 @@ class Roster:
     _owners: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     _backups: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     _policies: dict[str, LanePolicy] = field(init=False, repr=False, compare=False)
-    _agent_teams: dict[int, tuple[AgentProfile, frozenset[str]]] = field(
+    _agent_teams: Mapping[int, tuple[AgentProfile, frozenset[str]]] = field(
         init=False, repr=False, compare=False
     )
 
@@ -61,10 +61,13 @@ class Roster:
         set_(self, "_owners", _by_lane((key, team.lanes) for key, team in teams.items()))
         set_(self, "_backups", _by_lane((key, team.backup_lanes) for key, team in teams.items()))
         set_(self, "_policies", {name_key(policy.name): policy for policy in self.lanes})
+        kept = self.skill_groups_kept
         set_(
             self,
             "_agent_teams",
-            {
+            kept.agent_teams  # `teams_of` checks each profile is the one kept
+            if kept is not None
+            else {
                 agent.id: (agent.profile, frozenset(map(name_key, agent.profile.teams)))
                 for agent in self.agents
             },
@@ -72,6 +75,11 @@ class Roster:
 
     def agent(self, agent_id: int) -> AgentSnapshot | None:
         return self._agents.get(agent_id)
+
+    @property
+    def agent_teams(self) -> Mapping[int, tuple[AgentProfile, frozenset[str]]]:
+        """Each agent's profile and teams, as name keys."""
+        return self._agent_teams
 
     @property
     def skill_groups(self) -> "SkillGroups":

@@ -56,6 +56,12 @@ class SkillGroups:
     def profile(self, agent_id: int) -> AgentProfile | None:
         return self._profiles.get(agent_id)
 
+    @property
+    def agent_teams(self) -> Mapping[int, tuple[AgentProfile, frozenset[str]]]:
+        """Each agent's profile and teams (as name keys), for rosters made with these
+        skill groups (`Roster.teams_of`)."""
+        return self._staff.agent_teams
+
     def ranked(self, requirements: Requirements, *, overflowing: bool) -> tuple[SkillGroup, ...]:
         """The groups of agents who may take a conversation with `requirements`, best
         first; an agent not in any may not take it whatever their presence and load."""

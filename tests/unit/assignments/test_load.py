@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine, func, select, text
 
+from carelane.assignments.next_conversation import do_next_conversation
 from carelane.assignments.rehearsal import stage_rehearsal
-from carelane.assignments.service import do_assign, do_next_conversation
+from carelane.assignments.service import do_assign
 from carelane.domain.errors import ConflictError
 from carelane.store.database import create_database_engine, create_session_factory
 from carelane.store.models import Base, Conversation, Event

@@ -1,0 +1,108 @@
+"""Agents' presence and loads as each decision reads them: the whole roster's for a
+push, or one agent's, their row locked and their load counted after the lock (no one
+else can add to it meanwhile). Statements built once, on the tables' columns."""
+
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy.orm import Session
+
+from carelane.assignments.roster_store import (
+    ACTIVE,
+    RosterFrame,
+    agent_t,
+    channel_t,
+    conversation_t,
+    is_one_of,
+    workspace_t,
+)
+from carelane.domain.channels import Network
+from carelane.domain.errors import NotFoundError
+from carelane.routing.agents import AgentSnapshot
+
+_c, _ch, _a, _w = conversation_t.c, channel_t.c, agent_t.c, workspace_t.c
+
+_ROSTER_AGENTS = (
+    select(_a.id, _a.state, _a.idle_since, _ch.network, func.count(_c.id).label("held"))
+    .select_from(
+        agent_t.outerjoin(
+            conversation_t,
+            (_c.assignee_id == _a.id)
+            & (_c.workspace_id == _a.workspace_id)
+            & is_one_of(_c.status, ACTIVE),
+        ).outerjoin(channel_t, _ch.id == _c.channel_id)
+    )
+    .where(_a.workspace_id == bindparam("workspace_id"), _a.on_roster)
+    .group_by(_a.id, _a.state, _a.idle_since, _ch.network)
+    .order_by(_a.id)
+)
+
+
+def roster_agents(connection: Connection, frame: RosterFrame) -> list[AgentSnapshot]:
+    """Every agent on the workspace's roster with a profile, their presence and loads,
+    in one statement."""
+    rows: dict[int, list[Any]] = {}
+    for row in connection.execute(_ROSTER_AGENTS, {"workspace_id": frame.workspace_id}):
+        rows.setdefault(row.id, []).append(row)
+    return [
+        frame.moment(
+            agent_rows[0],
+            tuple((row.network, row.held) for row in agent_rows if row.network is not None),
+        )
+        for agent_id, agent_rows in rows.items()
+        if agent_id in frame.profiles
+    ]
+
+
+_AGENT_LOAD = (
+    select(_ch.network, func.count())
+    .select_from(conversation_t.join(channel_t, _ch.id == _c.channel_id))
+    .where(_c.assignee_id == bindparam("agent_id"), is_one_of(_c.status, ACTIVE))
+    .group_by(_ch.network)
+)
+
+
+def agent_load(connection: Connection, agent_id: int) -> dict[Network, int]:
+    """Conversations the agent holds (new, open or pending), per network."""
+    return {
+        Network(network): held
+        for network, held in connection.execute(_AGENT_LOAD, {"agent_id": agent_id})
+    }
+
+
+_AGENT_COLUMNS = (_a.id, _a.name, _a.state, _a.idle_since)
+LOCK_AGENT = (
+    select(*_AGENT_COLUMNS)
+    .where(_a.id == bindparam("agent_id"), _a.workspace_id == bindparam("workspace_id"))
+    .with_for_update()
+)
+LOCK_FREE_AGENT = LOCK_AGENT.with_for_update(skip_locked=True)
+"""The agent's row locked, unless another transaction holds it locked (on PostgreSQL):
+someone is giving that agent a conversation this very moment."""
+LOCK_PULLING_AGENT = (
+    select(*_AGENT_COLUMNS, _w.roster_version, _w.lanes_yaml)
+    .join(workspace_t, _w.id == _a.workspace_id)
+    .where(_a.id == bindparam("agent_id"), _a.workspace_id == bindparam("workspace_id"))
+    .with_for_update(of=agent_t)
+)
+"""The agent's row locked, with the workspace's roster version and lanes file."""
+
+
+def locked_agent(
+    session: Session, frame: RosterFrame, agent_id: int, *, skip_locked: bool = False
+) -> tuple[str, AgentSnapshot] | None:
+    """The agent's name and snapshot, their row locked until the transaction ends (on
+    PostgreSQL; SQLite's write transaction holds everything) and their load counted after
+    the lock: no one else can add to it meanwhile. With `skip_locked`, for an agent read
+    from the roster, None when another transaction has their row locked; otherwise
+    NotFoundError outside the workspace."""
+    connection = session.connection()
+    row = connection.execute(
+        LOCK_FREE_AGENT if skip_locked else LOCK_AGENT,
+        {"agent_id": agent_id, "workspace_id": frame.workspace_id},
+    ).one_or_none()
+    if row is None:
+        if skip_locked:
+            return None
+        raise NotFoundError(f"no agent {agent_id} in this workspace")
+    return row.name, frame.snapshot(row, agent_load(connection, agent_id))

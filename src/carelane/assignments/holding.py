@@ -1,0 +1,140 @@
+"""Writing that an agent holds a conversation: the conversation's row, the agent's idle
+time, and the events, in the caller's transaction, with statements built once."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy.orm import Session
+
+from carelane.assignments.roster_store import WAITING, RosterFrame, agent_t, conversation_t
+from carelane.assignments.schemas import AssignmentOut
+from carelane.domain.events import EventType
+from carelane.routing.agents import AgentSnapshot
+from carelane.routing.lane_notices import owning_lane_notice
+from carelane.routing.requirements import ConversationToRoute
+from carelane.store.events import EventRow, append_events
+
+_c, _a = conversation_t.c, agent_t.c
+_HOLD = (
+    update(conversation_t)
+    .where(_c.id == bindparam("conversation"))
+    .values(
+        {
+            _c.assignee_id: bindparam("holder"),
+            _c.assigned_at: bindparam("at"),
+            _c.updated_at: bindparam("at"),
+        }
+    )
+)
+_HOLD_FROM = _HOLD.values({_c.previous_assignee_id: bindparam("previous")})
+"""Hold a conversation someone else held: they become its previous holder."""
+_CLAIM = (
+    update(conversation_t)
+    .where(
+        _c.id
+        == select(_c.id)
+        .where(
+            _c.id == bindparam("conversation"),
+            _c.assignee_id.is_(None),
+            _c.status.in_(WAITING),
+        )
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    .values(
+        {
+            _c.assignee_id: bindparam("holder"),
+            _c.assigned_at: bindparam("at"),
+            _c.updated_at: bindparam("at"),
+        }
+    )
+)
+"""Hold the conversation if it still waits for an agent and no other transaction has it
+locked (PostgreSQL re-reads a row changed since the candidates were read)."""
+_BUSY_SINCE = (
+    update(agent_t).where(_a.id == bindparam("agent")).values({_a.idle_since: bindparam("at")})
+)
+
+
+def claim_waiting(
+    connection: Connection, conversation_id: int, agent_id: int, now: datetime
+) -> bool:
+    """Give the agent the conversation if it still waits for an agent and no other
+    transaction has it locked; whether it did."""
+    claimed = connection.execute(
+        _CLAIM, {"conversation": conversation_id, "holder": agent_id, "at": now}
+    )
+    return bool(claimed.rowcount)
+
+
+def record_hold(
+    session: Session,
+    *,
+    frame: RosterFrame,
+    conversation: ConversationToRoute,
+    snapshot: AgentSnapshot,
+    outcome: str,
+    explanation: str,
+    now: datetime,
+    by_agent_id: int | None,
+    event: EventType = EventType.CONVERSATION_ASSIGNED,
+    extra: dict[str, Any] | None = None,
+    claimed: bool = False,
+) -> AssignmentOut:
+    """Write that the agent of `snapshot` holds `conversation` from `now` (already done
+    when `claimed`), that they are busy since, and the events: `event` (with `outcome`,
+    `explanation`, who decided and `extra`), and `lane.notified` when the agent answers
+    outside their lane. The caller holds the locks (see `assignments.service`)."""
+    connection = session.connection()
+    if not claimed:
+        holder = conversation.holder_id
+        values = {"conversation": conversation.id, "holder": snapshot.id, "at": now}
+        if holder in (None, snapshot.id):
+            connection.execute(_HOLD, values)
+        else:
+            connection.execute(_HOLD_FROM, {**values, "previous": holder})
+    connection.execute(_BUSY_SINCE, {"agent": snapshot.id, "at": now})
+    roster = frame.roster([snapshot])
+    notice = owning_lane_notice(conversation=conversation, agent=snapshot, roster=roster)
+    events = [
+        EventRow(
+            frame.workspace_id,
+            event,
+            now,
+            conversation_id=conversation.id,
+            agent_id=snapshot.id,
+            data={
+                "outcome": outcome,
+                "explanation": explanation,
+                "by_agent_id": by_agent_id,
+                "network": conversation.network.value,
+                **(extra or {}),
+            },
+        )
+    ]
+    if notice is not None:
+        events.append(
+            EventRow(
+                frame.workspace_id,
+                EventType.LANE_NOTIFIED,
+                now,
+                conversation_id=conversation.id,
+                agent_id=snapshot.id,
+                data={
+                    "lane": notice.lane,
+                    "owning_teams": list(notice.owning_teams),
+                    "message": notice.message,
+                },
+            )
+        )
+    append_events(session, events, now=now)
+    return AssignmentOut(
+        conversation_id=conversation.id,
+        agent_id=snapshot.id,
+        agent_name=snapshot.name,
+        assigned=True,
+        outcome=outcome,
+        explanation=explanation,
+        lane_notice=notice.message if notice is not None else None,
+    )
