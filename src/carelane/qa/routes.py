@@ -33,6 +33,7 @@ from carelane.qa.schemas import (
 )
 from carelane.qa.settings import QualitySettings
 from carelane.qa.settings_store import do_set_quality_settings, get_quality_settings
+from carelane.replies.input_ids import PathId
 from carelane.replies.schemas import ReplyOut
 from carelane.web.auth import SignedInDep, allowed, check_own_agent
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
@@ -62,7 +63,7 @@ def list_approvals(
 @router.post(f"{_REPLY}/approve", response_model=ReplyOut, dependencies=[_APPROVE])
 def approve_reply(
     workspace_id: WorkspaceIdDep,
-    reply_id: int,
+    reply_id: PathId,
     body: ApproveIn,
     session: SessionDep,
     user: SignedInDep,
@@ -85,7 +86,7 @@ def approve_reply(
 @router.post(f"{_REPLY}/reject", response_model=ReplyOut, dependencies=[_APPROVE])
 def reject_reply(
     workspace_id: WorkspaceIdDep,
-    reply_id: int,
+    reply_id: PathId,
     body: RejectIn,
     session: SessionDep,
     user: SignedInDep,
@@ -120,7 +121,7 @@ def list_reviews(
 
 @router.get(f"{_REPLY}/scorecards", response_model=ScorecardList)
 def list_scorecards(
-    workspace_id: WorkspaceIdDep, reply_id: int, session: SessionDep
+    workspace_id: WorkspaceIdDep, reply_id: PathId, session: SessionDep
 ) -> ScorecardList:
     """A reply's scorecards, with the criteria it is scored on and the pass mark."""
     return get_scorecards(session=session, workspace_id=workspace_id, reply_id=reply_id)
@@ -131,7 +132,7 @@ def list_scorecards(
 )
 def score_reply(
     workspace_id: WorkspaceIdDep,
-    reply_id: int,
+    reply_id: PathId,
     body: ScorecardIn,
     session: SessionDep,
     user: SignedInDep,
@@ -169,7 +170,7 @@ def list_certification(workspace_id: WorkspaceIdDep, session: SessionDep) -> Cer
     dependencies=[Depends(check_own_agent)],
 )
 def show_certification(
-    workspace_id: WorkspaceIdDep, agent_id: int, session: SessionDep
+    workspace_id: WorkspaceIdDep, agent_id: PathId, session: SessionDep
 ) -> CertificationOut:
     """An agent's certification level (an agent sees their own)."""
     return get_certification(session=session, workspace_id=workspace_id, agent_id=agent_id)
@@ -182,7 +183,7 @@ def show_certification(
 )
 def set_certification(
     workspace_id: WorkspaceIdDep,
-    agent_id: int,
+    agent_id: PathId,
     body: CertificationIn,
     session: SessionDep,
     user: SignedInDep,

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query
 
 from carelane.accounts.roles import Permission
 from carelane.replies.checks import get_reply_check
+from carelane.replies.input_ids import PathId
 from carelane.replies.notes import do_add_note, get_mentions
 from carelane.replies.reads import get_conversation_replies, get_reply
 from carelane.replies.schemas import (
@@ -38,7 +39,7 @@ _REPLY = "/workspaces/{workspace}/replies/{reply_id}"
 @router.post(f"{_CONVERSATION}/replies", response_model=ReplyOut, status_code=201)
 def create_reply(
     workspace_id: WorkspaceIdDep,
-    conversation_id: int,
+    conversation_id: PathId,
     body: ReplyIn,
     session: SessionDep,
     user: SignedInDep,
@@ -67,7 +68,7 @@ def create_reply(
 @router.get(f"{_CONVERSATION}/replies", response_model=ReplyList)
 def list_replies(
     workspace_id: WorkspaceIdDep,
-    conversation_id: int,
+    conversation_id: PathId,
     session: SessionDep,
     state: Annotated[list[ReplyState] | None, Query(description="Only these states.")] = None,
 ) -> ReplyList:
@@ -80,7 +81,7 @@ def list_replies(
 
 @router.post(f"{_CONVERSATION}/reply-check", response_model=ReplyCheckOut)
 def check_reply_text(
-    workspace_id: WorkspaceIdDep, conversation_id: int, body: ReplyCheckIn, session: SessionDep
+    workspace_id: WorkspaceIdDep, conversation_id: PathId, body: ReplyCheckIn, session: SessionDep
 ) -> ReplyCheckOut:
     """How a text would fare as a reply here, without sending it: its length against the
     network's limit, personal data a public reply would expose, variables left to fill
@@ -95,7 +96,7 @@ def check_reply_text(
 
 
 @router.get(_REPLY, response_model=ReplyOut)
-def show_reply(workspace_id: WorkspaceIdDep, reply_id: int, session: SessionDep) -> ReplyOut:
+def show_reply(workspace_id: WorkspaceIdDep, reply_id: PathId, session: SessionDep) -> ReplyOut:
     """One reply and where it stands."""
     return get_reply(session=session, workspace_id=workspace_id, reply_id=reply_id)
 
@@ -103,7 +104,7 @@ def show_reply(workspace_id: WorkspaceIdDep, reply_id: int, session: SessionDep)
 @router.put(_REPLY, response_model=ReplyOut)
 def edit_reply(
     workspace_id: WorkspaceIdDep,
-    reply_id: int,
+    reply_id: PathId,
     body: ReplyEdit,
     session: SessionDep,
     user: SignedInDep,
@@ -125,7 +126,7 @@ def edit_reply(
 
 @router.post(f"{_REPLY}/send", response_model=ReplyOut)
 def send_reply(
-    workspace_id: WorkspaceIdDep, reply_id: int, session: SessionDep, user: SignedInDep
+    workspace_id: WorkspaceIdDep, reply_id: PathId, session: SessionDep, user: SignedInDep
 ) -> ReplyOut:
     """Send a draft (or a rejected or failed reply) now, or submit it for approval; the
     same refusals as creating one with `send`."""
@@ -143,7 +144,7 @@ def send_reply(
 @router.post(f"{_CONVERSATION}/notes", response_model=NoteOut, status_code=201)
 def add_note(
     workspace_id: WorkspaceIdDep,
-    conversation_id: int,
+    conversation_id: PathId,
     body: NoteIn,
     session: SessionDep,
     user: SignedInDep,
@@ -170,7 +171,7 @@ def add_note(
 )
 def list_mentions(
     workspace_id: WorkspaceIdDep,
-    agent_id: int,
+    agent_id: PathId,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MentionList:

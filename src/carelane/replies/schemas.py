@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from carelane.domain.channels import Visibility
+from carelane.replies.input_ids import BodyId
 from carelane.replies.input_text import TypedText
 from carelane.replies.outbox import OutboxState
 from carelane.replies.states import Decision, ReplyState, ReviewState
@@ -21,8 +22,8 @@ class ReplyIn(BaseModel):
     visibility: Visibility = Field(
         Visibility.PUBLIC, description="`public` on the thread, `private` as a direct message."
     )
-    canned_response_id: int | None = Field(None, description="The canned response it began as.")
-    agent_id: int | None = Field(
+    canned_response_id: BodyId | None = Field(None, description="The canned response it began as.")
+    agent_id: BodyId | None = Field(
         None, description="The agent replying; by default the signed-in user's agent."
     )
     send: bool = Field(False, description="Send now (or submit for approval) instead of saving.")
@@ -104,7 +105,7 @@ class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: TypedText = Field(description="At most 5,000 characters.")
-    agent_id: int | None = Field(
+    agent_id: BodyId | None = Field(
         None, description="The agent writing; by default the signed-in user's, if any."
     )
 

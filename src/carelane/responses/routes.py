@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from carelane.accounts.roles import Permission
 from carelane.domain.channels import Network
 from carelane.domain.triage import Intent
+from carelane.replies.input_ids import PathId, QueryId
 from carelane.responses.schemas import (
     CannedResponseIn,
     CannedResponseList,
@@ -93,7 +94,7 @@ def create_canned_response(
 
 @router.get(f"{_RESPONSES}/{{response_id}}", response_model=CannedResponseOut)
 def show_canned_response(
-    workspace_id: WorkspaceIdDep, response_id: int, session: SessionDep
+    workspace_id: WorkspaceIdDep, response_id: PathId, session: SessionDep
 ) -> CannedResponseOut:
     return get_canned_response(session=session, workspace_id=workspace_id, response_id=response_id)
 
@@ -101,7 +102,7 @@ def show_canned_response(
 @router.put(f"{_RESPONSES}/{{response_id}}", response_model=CannedResponseOut, dependencies=[_EDIT])
 def update_canned_response(
     workspace_id: WorkspaceIdDep,
-    response_id: int,
+    response_id: PathId,
     body: CannedResponseIn,
     session: SessionDep,
     user: SignedInDep,
@@ -119,7 +120,7 @@ def update_canned_response(
 
 @router.delete(f"{_RESPONSES}/{{response_id}}", status_code=204, dependencies=[_EDIT])
 def delete_canned_response(
-    workspace_id: WorkspaceIdDep, response_id: int, session: SessionDep, user: SignedInDep
+    workspace_id: WorkspaceIdDep, response_id: PathId, session: SessionDep, user: SignedInDep
 ) -> Response:
     """Delete a canned response (replies that began as it keep naming it)."""
     do_delete_canned_response(
@@ -139,11 +140,11 @@ def delete_canned_response(
 def render_canned_response(
     *,
     workspace_id: WorkspaceIdDep,
-    conversation_id: int,
-    response_id: int,
+    conversation_id: PathId,
+    response_id: PathId,
     session: SessionDep,
     user: SignedInDep,
-    agent_id: Annotated[int | None, Query(description="The replying agent.")] = None,
+    agent_id: Annotated[QueryId | None, Query(description="The replying agent.")] = None,
 ) -> RenderedOut:
     """The canned response filled in for the conversation and the replying agent (by
     default the signed-in user's); variables with no value here are listed as missing."""
@@ -164,7 +165,7 @@ def render_canned_response(
 )
 def suggest_canned_responses(
     workspace_id: WorkspaceIdDep,
-    conversation_id: int,
+    conversation_id: PathId,
     session: SessionDep,
     user: SignedInDep,
     limit: Annotated[int, Query(ge=1, le=20)] = 3,

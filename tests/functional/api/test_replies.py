@@ -306,3 +306,19 @@ def test_text_that_is_no_text_is_refused_naming_where(
     assert lone.status_code == 422
     assert "unpaired surrogate U+D800" in lone.json()["error"]["details"][0]["message"]
     assert ana.get(f"{URL}/conversations/{conversation}/replies").json()["items"] == []
+
+
+def test_an_id_no_row_can_have_is_refused_before_any_query(
+    ana: TestClient, care: dict[str, int]
+) -> None:
+    huge = 2**63
+    for response in (
+        ana.get(f"{URL}/replies/{huge}"),
+        ana.post(f"{URL}/replies/0/send"),
+        ana.post(
+            f"{URL}/conversations/{care['conversation']}/replies",
+            json={"text": "hi", "canned_response_id": huge},
+        ),
+    ):
+        assert response.status_code == 422, response.text
+        assert_error_shape(response.json(), "invalid_input")
