@@ -48,7 +48,7 @@ class ScorecardIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     scores: dict[TypedText, int] = Field(
-        description="Criterion name to score (1 to its top score)."
+        description="Criterion name to score (1 to its top score).", max_length=50
     )
     comment: TypedText | None = Field(None, description="2,000 characters at most.")
 

@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from carelane.domain.posts import MAX_FOLLOWERS
 from carelane.replies.input_text import acceptable_text
 
 Name = Annotated[
@@ -69,6 +70,7 @@ class ApprovalRules(BaseModel):
     followers_above: int | None = Field(
         10_000,
         ge=0,
+        le=MAX_FOLLOWERS,
         description="Authors with more followers than this (null: no such rule).",
     )
     crisis_categories: list[Name] = Field(
