@@ -76,7 +76,7 @@ def text_length(text: str, counting: Counting) -> int:
 
 def x_weighted_length(text: str) -> int:
     """The length X counts for `text`: URLs 23, emoji 2, light code points 1, others 2."""
-    normalised = unicodedata.normalize("NFC", text)
+    normalised = text if text.isascii() else unicodedata.normalize("NFC", text)
     length = 0
     position = 0
     for start, end in _url_spans(normalised):
@@ -96,7 +96,13 @@ def _url_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_HEAVY = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
+"""A code point past the light ranges: every emoji holds one (a keycap its U+20E3)."""
+
+
 def _weighted(text: str) -> int:
+    if _HEAVY.search(text) is None:
+        return len(text)  # light code points only: one each, and no emoji
     codes = [ord(char) for char in text]
     length = 0
     index = 0
