@@ -72,7 +72,7 @@ fmt: $(STAMP) ## Fix what ruff can and format the code
 	$(BIN)/ruff format src tests benchmarks
 
 .PHONY: bench
-bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes, personal-data, service-level, breach, routing, assignment, simulation and page benchmarks (prints figures)
+bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes, personal-data, service-level, breach, routing, assignment, simulation, page and replies benchmarks (prints figures)
 	CARELANE_TEST_POSTGRES="$(POSTGRES)" CARELANE_DATA_DIR="$(DATA_DIR)" \
 		$(BIN)/python benchmarks/ingest.py
 	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/triage.py
@@ -84,6 +84,7 @@ bench: $(STAMP) check-data check-postgres ## Ingest, triage, lanes, personal-dat
 	CARELANE_TEST_POSTGRES="$(POSTGRES)" $(BIN)/python benchmarks/assignments.py
 	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/simulation.py
 	CARELANE_TEST_POSTGRES="$(POSTGRES)" $(BIN)/python benchmarks/pages.py
+	CARELANE_DATA_DIR="$(DATA_DIR)" $(BIN)/python benchmarks/replies.py
 
 .PHONY: train
 train: $(STAMP) check-data ## Build the triage models from the data folder into the package
