@@ -116,28 +116,36 @@ def get_inbox(
     """The workspace's conversations matching `filters`, at most `limit`: those due within
     `AT_RISK_MINUTES` (or overdue) first, then by priority, time left and age; with how
     many match in all."""
-    matching = _filtered(workspace_id, filters).subquery()
-    total = session.scalar(select(func.count()).select_from(matching)) or 0
+    matching = _filtered(workspace_id, filters)
+    total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
     due = func.coalesce(Conversation.next_response_due_at, Conversation.first_response_due_at)
     at_risk = case((due <= now + timedelta(minutes=AT_RISK_MINUTES), 0), else_=1)
-    rows = session.execute(
-        select(Conversation, Channel.network, Channel.account, Author, Agent.name)
-        .join(matching, matching.c.id == Conversation.id)
-        .join(Channel, Channel.id == Conversation.channel_id)
-        .join(Author, Author.id == Conversation.author_id)
-        .outerjoin(
-            Agent,
-            and_(Agent.id == Conversation.assignee_id, Agent.workspace_id == workspace_id),
+    # The order and the page from the conversation rows alone; the joins for the page only.
+    shown = list(
+        session.scalars(
+            matching.order_by(
+                at_risk,
+                func.coalesce(Conversation.priority, 0).desc(),
+                nulls_last(due.asc()),
+                Conversation.last_message_at.desc(),
+                Conversation.id,
+            ).limit(limit)
         )
-        .order_by(
-            at_risk,
-            func.coalesce(Conversation.priority, 0).desc(),
-            nulls_last(due.asc()),
-            Conversation.last_message_at.desc(),
-            Conversation.id,
-        )
-        .limit(limit)
-    ).all()
+    )
+    position = {conversation_id: index for index, conversation_id in enumerate(shown)}
+    rows = sorted(
+        session.execute(
+            select(Conversation, Channel.network, Channel.account, Author, Agent.name)
+            .join(Channel, Channel.id == Conversation.channel_id)
+            .join(Author, Author.id == Conversation.author_id)
+            .outerjoin(
+                Agent,
+                and_(Agent.id == Conversation.assignee_id, Agent.workspace_id == workspace_id),
+            )
+            .where(Conversation.id.in_(shown or [-1]))
+        ).all(),
+        key=lambda row: position[row[0].id],
+    )
     latest = _latest_inbound(session, [row[0].id for row in rows])
     items = []
     for conversation, network, account, author, assignee in rows:
