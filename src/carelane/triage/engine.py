@@ -7,7 +7,9 @@ with its breakdown, all stamped with the models' version. Pure: no database, no 
 no network; any text gives a valid triage.
 """
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,6 +155,28 @@ def triage_posts(
     settings = [workspace] * len(posts) if isinstance(workspace, WorkspaceTriage) else workspace
     if len(settings) != len(posts):
         raise ValueError(f"{len(posts)} posts but {len(settings)} workspace settings")
+    with _collection_paused():
+        return _triage_batch(posts, settings, models)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a batch is triaged. Triage makes many
+    small objects and no reference cycles (reference counting frees all it drops), yet
+    every so many objects the collector would walk the whole heap: a tenth of the time."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _triage_batch(
+    posts: Sequence[PostToTriage], settings: Sequence[WorkspaceTriage], models: TriageModels
+) -> list[Triage]:
     probabilities = models.probabilities([p.text for p in posts])
     sentiments = [Sentiment(label) for label in models.labels("sentiment")]
     intents = [Intent(label) for label in models.labels("intent")]

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from carelane.domain.posts import NormalisedPost
 from carelane.triage.lane_config import Category, Combine, LaneConfig, RuleSet
 from carelane.triage.lane_file import load_lane_config
+from carelane.triage.lane_shortlist import Shortlist, ShortlistEntry
 from carelane.triage.queries import Hashtag, QueryNode, Term, TermSet
 from carelane.triage.term_index import TermIndex, terms_of
 from carelane.triage.terms import PostTerms, fold
@@ -172,6 +173,7 @@ class CompiledLanes:
     entries: tuple[_Entry, ...]
     terms: TermIndex
     _starts: NDArray[np.intp] = field(repr=False)
+    shortlist: Shortlist = field(repr=False)
 
     def similarities(self, text: str) -> NDArray[np.float32]:
         """The text's similarity to every example, in `example_rows` order."""
@@ -336,6 +338,7 @@ def compile_lanes(config: LaneConfig, *, embedder: Embedder = embed_sparse) -> C
         tuple(entries),
         terms,
         np.asarray(starts, dtype=np.intp),
+        Shortlist([ShortlistEntry(e.needs, e.slot, e.category.similarity) for e in entries]),
     )
 
 
@@ -413,7 +416,10 @@ def decide_lane(
     examples = _Examples(lanes, facts.text, vector)
     examples.found = nearest
     ranked: list[tuple[int, float, int, CategoryMatch]] = []
-    for order, entry in enumerate(lanes.entries):
+    entries = lanes.entries
+    shortlist = lanes.shortlist.of(post.found, nearest.similarity if nearest is not None else None)
+    for order in shortlist:  # the others cannot take the post (see `lane_shortlist`)
+        entry = entries[order]
         category = entry.category
         if entry.needs is not None and entry.needs.isdisjoint(post.found):
             if entry.slot < 0:

@@ -120,16 +120,14 @@ def detect_language(text: str) -> LanguageGuess:
         words = [w.lower() for w in _WORD.findall(clean)]
     if not words:
         return _NOTHING_SAID
-    scores = dict.fromkeys(_FUNCTION_WORDS, 0)
-    hits = 0
-    for word in words:
-        codes = _LANGUAGES_OF.get(word)
-        if codes is not None:
-            hits += 1
-            for code in codes:
-                scores[code] += 1
-    if hits == 0:
+    found = _LANGUAGES_OF.keys() & words  # the function words, each once
+    if not found:
         return _NOTHING_SAID
+    scores = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for word in found:
+        times = words.count(word)
+        for code in _LANGUAGES_OF[word]:
+            scores[code] += times
     best = max(scores, key=scores.__getitem__)
     hits = scores[best]
     runner_up = max(score for code, score in scores.items() if code != best)

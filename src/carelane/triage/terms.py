@@ -62,8 +62,11 @@ class PostTerms:
             folded = _MENTION.sub(" ", folded)
         words = _WORD.findall(folded)  # a hashtag's `#` is no word character: tags are words
         return cls(
-            words=frozenset(words),
-            joined=f" {' '.join(words)} ",
-            hashtags=frozenset(_HASHTAG.findall(folded)) if "#" in folded else frozenset(),
-            mentions=frozenset(mentions),
+            frozenset(words),
+            f" {' '.join(words)} ",
+            frozenset(_HASHTAG.findall(folded)) if "#" in folded else _NONE,
+            frozenset(mentions) if mentions else _NONE,
         )
+
+
+_NONE: frozenset[str] = frozenset()

@@ -83,6 +83,7 @@ _SIGN_BIT = np.uint64(63)
 _BUCKET_MASK = np.uint64(HALF - 1)
 _SPREAD = np.arange(_OWN_DIRECTION_SPREAD, dtype=np.uint64)
 _HALF_STARTS = np.array([0, HALF], dtype=np.uint64)
+# Every weight is a multiple of 1/4 (1, 2/8 and 4/8), so that any sum of them is exact.
 _WEIGHTS = np.array(  # n-grams, own direction; in the word half, then the character half
     [1.0, _OWN_WEIGHT_WORDS, 1.0, _OWN_WEIGHT_CHARS]
 ) / np.array([1.0, _OWN_DIRECTION_SPREAD**0.5, 1.0, _OWN_DIRECTION_SPREAD**0.5])
@@ -135,7 +136,7 @@ def _clean(text: str) -> str:
     if "@" in folded or "http" in folded or "www." in folded:
         folded = _NOISE.sub(" ", folded)
     words = folded.replace("#", " ").split()  # `#` and whitespace both part words
-    return " ".join(word for word in words if word.strip(_PUNCTUATION) not in _FUNCTION_WORDS)
+    return " ".join([word for word in words if word.strip(_PUNCTUATION) not in _FUNCTION_WORDS])
 
 
 def embed(texts: Sequence[str]) -> NDArray[np.float32]:
@@ -199,15 +200,20 @@ def _embed_chunk(texts: Sequence[str]) -> sparse.csr_array:
         return sparse.csr_array(shape, dtype=np.float32)
     bucketing = _bucketed if len(rows) >= _ARRAYS_FROM else _bucketed_one_by_one
     buckets, weighted = bucketing([cleaned[row] for row in rows], np.asarray(rows))
-    # Building the array keeps each row's features in the order given (the order a text
-    # alone has them) and sums repeats row by row, so a row never depends on the others.
-    row, column = np.divmod(buckets, DIMENSIONS)
-    matrix = sparse.csr_array((weighted, (row, column)), shape=shape)
-    matrix.sum_duplicates()
+    # Repeats of a bucket summed, buckets in order within each row. Every weight is a
+    # multiple of 1/4, so the sums are exact whatever order repeats come in: a row never
+    # depends on the texts beside it.
+    order = np.argsort(buckets)
+    keys = buckets[order]
+    first = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.add.reduceat(weighted[order], starts)
+    row, column = np.divmod(keys[starts], DIMENSIONS)
+    indptr = np.searchsorted(row, np.arange(len(texts) + 1))
+    matrix = sparse.csr_array((counts, column.astype(np.int32), indptr), shape=shape)
     # Each half to unit length, then the row: a text with both halves has halves of 1/√2.
-    counts = matrix.data
-    row = np.repeat(np.arange(len(texts)), np.diff(matrix.indptr))
-    half = row * 2 + (matrix.indices >= HALF)
+    half = row * 2 + (column >= HALF)
     norms = np.sqrt(np.bincount(half, weights=counts * counts, minlength=2 * len(texts)))
     filled = (norms > 0.0).reshape(len(texts), 2).sum(axis=1).repeat(2)
     scale = np.divide(1.0, norms * np.sqrt(filled), out=np.zeros_like(norms), where=norms > 0.0)
