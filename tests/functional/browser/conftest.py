@@ -99,7 +99,8 @@ def _free_socket() -> socket.socket:
     return sock
 
 
-def _serve(settings: Settings) -> tuple[uvicorn.Server, threading.Thread, str]:
+def serve(settings: Settings) -> tuple[uvicorn.Server, threading.Thread, str]:
+    """The app of `settings` served on a free loopback port: (server, its thread, URL)."""
     sock = _free_socket()
     port = sock.getsockname()[1]
     app = create_app(settings)
@@ -186,7 +187,7 @@ def site(
     databases = _database(backend, tmp_path_factory.mktemp("site"), sqlite_template)
     database_url = next(databases)
     settings = Settings(database_url=database_url, data_dir=data_dir)
-    server, thread, base_url = _serve(settings)
+    server, thread, base_url = serve(settings)
     ingest = _admin_client(settings, base_url)
     site = Site(backend=backend, base_url=base_url, settings=settings, ingest=ingest)
     try:

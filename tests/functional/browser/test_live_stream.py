@@ -17,7 +17,7 @@ from carelane.store.models import UserAccount
 from carelane.web.auth import SESSION_COOKIE
 from carelane.web.dependencies import utc_now
 from tests.functional.api.conftest import LIFETIME
-from tests.functional.browser.conftest import ANA, SUPERVISOR, WORKSPACE, Site
+from tests.functional.browser.conftest import ANA, SUPERVISOR, WORKSPACE, Site, serve
 
 LIVE = f"/api/v1/workspaces/{WORKSPACE}/live"
 WAIT_SECONDS = 20.0
@@ -165,6 +165,20 @@ def test_reconnecting_with_the_last_event_id_gets_what_was_missed(site: Site) ->
         assert "resync" not in again.kinds()
     with live(site, SUPERVISOR[0], last_event_id="another-process-7") as stale:
         stale.wait_for("resync")
+
+
+def test_a_change_made_through_one_web_process_reaches_a_stream_of_another(site: Site) -> None:
+    """Two apps on one database, each with its own feed, as two web processes have: on
+    PostgreSQL only the NOTIFY carries the event from one to the other."""
+    server, thread, other_url = serve(site.settings)
+    try:
+        elsewhere = Site(site.backend, other_url, site.settings, site.ingest)
+        with live(elsewhere, SUPERVISOR[0]) as stream:
+            result = site.post_tweet(f"stream-{site.backend}-6", "stream_six", "@united hi")
+            stream.wait_for("conversation.opened", conversation_id=result["conversation_id"])
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
 
 
 def test_the_stream_keeps_out_strangers(site: Site) -> None:

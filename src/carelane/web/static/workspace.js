@@ -230,9 +230,9 @@
   function rows() { return Array.from(document.querySelectorAll("tr[data-row]")); }
 
   function select(row, focus) {
-    for (const other of rows()) other.classList.remove("selected");
+    for (const other of rows()) { other.classList.remove("selected"); other.removeAttribute("aria-current"); }
     row.classList.add("selected");
-    row.setAttribute("aria-selected", "true");
+    row.setAttribute("aria-current", "true");
     if (focus) row.focus();
   }
 
