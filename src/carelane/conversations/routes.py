@@ -27,6 +27,7 @@ from carelane.posts.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from carelane.web.auth import allowed
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES
+from carelane.web.row_ids import MAX_ROW_ID, PathId
 
 router = APIRouter(
     tags=["conversations"],
@@ -40,7 +41,7 @@ def list_conversations(
     *,
     workspace: str,
     session: SessionDep,
-    channel: Annotated[int | None, Query(description="Channel id.")] = None,
+    channel: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID, description="Channel id.")] = None,
     status: ConversationStatus | None = None,
     since: Annotated[datetime | None, Query(description="Last message at or after.")] = None,
     until: Annotated[datetime | None, Query(description="Last message before.")] = None,
@@ -83,7 +84,7 @@ def list_conversations(
     "/workspaces/{workspace}/conversations/{conversation_id}", response_model=ConversationDetail
 )
 def show_conversation(
-    workspace: str, conversation_id: int, session: SessionDep
+    workspace: str, conversation_id: PathId, session: SessionDep
 ) -> ConversationDetail:
     """One conversation with its customer and its whole timeline, oldest entry first."""
     return get_conversation(session=session, workspace=workspace, conversation_id=conversation_id)
@@ -94,7 +95,7 @@ def show_conversation(
     response_model=StatusChangeOut,
 )
 def set_conversation_status(
-    workspace_id: WorkspaceIdDep, conversation_id: int, body: StatusChangeIn, session: SessionDep
+    workspace_id: WorkspaceIdDep, conversation_id: PathId, body: StatusChangeIn, session: SessionDep
 ) -> StatusChangeOut:
     """Resolve, close, reopen or put on hold (pending) a conversation. Resolving or closing
     frees the agent's slot; reopening offers it to the best agent on duty, its previous
@@ -116,7 +117,7 @@ def set_conversation_status(
     status_code=201,
 )
 def hand_off_conversation(
-    workspace_id: WorkspaceIdDep, conversation_id: int, body: HandOffIn, session: SessionDep
+    workspace_id: WorkspaceIdDep, conversation_id: PathId, body: HandOffIn, session: SessionDep
 ) -> HandOffOut:
     """Take the conversation offline to phone or email: a context summary for whoever
     takes it goes on its timeline, and it carries a reminder to close the loop on the

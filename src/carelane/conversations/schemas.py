@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from carelane.domain.channels import Direction, Visibility
 from carelane.domain.conversations import ConversationStatus, MessageKind
 from carelane.posts.schemas import AuthorRef, ChannelRef, TriageSummary
+from carelane.web.row_ids import BodyId
 
 
 class ConversationOut(BaseModel):
@@ -89,7 +90,7 @@ class StatusChangeIn(BaseModel):
     """A status to set, by whom and why."""
 
     status: ConversationStatus
-    agent_id: int | None = Field(default=None, description="The agent making the change.")
+    agent_id: BodyId | None = Field(default=None, description="The agent making the change.")
     note: str | None = Field(default=None, description="Why, for the log (2,000 chars at most).")
 
 
@@ -111,7 +112,7 @@ class HandOffIn(BaseModel):
 
     channel: Literal["phone", "email"]
     destination: str = Field(max_length=320, description="The phone number or email address.")
-    agent_id: int | None = Field(default=None, description="The agent handing it off.")
+    agent_id: BodyId | None = Field(default=None, description="The agent handing it off.")
     note: str | None = Field(default=None, max_length=2000, description="For whoever takes it.")
 
 

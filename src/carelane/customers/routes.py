@@ -20,6 +20,7 @@ from carelane.customers.service import (
 from carelane.web.auth import allowed
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES
+from carelane.web.row_ids import PathId
 
 router = APIRouter(
     tags=["customers"],
@@ -49,7 +50,7 @@ def create_customer(
 
 
 @router.get("/workspaces/{workspace}/customers/{customer_id}", response_model=CustomerDetail)
-def show_customer(workspace: str, customer_id: int, session: SessionDep) -> CustomerDetail:
+def show_customer(workspace: str, customer_id: PathId, session: SessionDep) -> CustomerDetail:
     """A customer with linked identities and their history across every channel."""
     return get_customer(session=session, workspace=workspace, customer_id=customer_id)
 
@@ -60,7 +61,7 @@ def show_customer(workspace: str, customer_id: int, session: SessionDep) -> Cust
     status_code=status.HTTP_201_CREATED,
 )
 def link_identity(
-    workspace_id: WorkspaceIdDep, customer_id: int, body: IdentityIn, session: SessionDep
+    workspace_id: WorkspaceIdDep, customer_id: PathId, body: IdentityIn, session: SessionDep
 ) -> IdentityOut:
     """Link an author to the customer; 409 if the author is already linked."""
     return do_link_identity(
@@ -77,6 +78,6 @@ def link_identity(
 
 
 @router.get("/workspaces/{workspace}/authors/{author_id}", response_model=AuthorDetail)
-def show_author(workspace: str, author_id: int, session: SessionDep) -> AuthorDetail:
+def show_author(workspace: str, author_id: PathId, session: SessionDep) -> AuthorDetail:
     """An author, the customer they are linked to (if any), and their history."""
     return get_author(session=session, workspace=workspace, author_id=author_id)

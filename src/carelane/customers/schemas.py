@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from carelane.conversations.schemas import AuthorOut, ConversationOut
 from carelane.customers.linking import LinkedBy
 from carelane.posts.schemas import PostOut
+from carelane.web.row_ids import BodyId
 
 
 class CustomerIn(BaseModel):
@@ -39,10 +40,10 @@ class IdentityIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    author_id: int
+    author_id: BodyId
     linked_by: LinkedBy = Field(description="How the link was made.")
     consent: bool = Field(description="Whether the customer agreed to the link.")
-    agent_id: int | None = Field(default=None, description="The agent who made the link.")
+    agent_id: BodyId | None = Field(default=None, description="The agent who made the link.")
     note: Annotated[str, Field(max_length=1000)] | None = None
 
 

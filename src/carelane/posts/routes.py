@@ -31,6 +31,7 @@ from carelane.web.dependencies import (
     utc_now,
 )
 from carelane.web.errors import ERROR_RESPONSES, error_body, printable
+from carelane.web.row_ids import MAX_ROW_ID, PathId
 from carelane.workspaces.service import get_workspace_slugs
 
 router = APIRouter(tags=["posts"], responses=ERROR_RESPONSES)
@@ -160,12 +161,12 @@ def list_posts(
     *,
     workspace: str,
     session: SessionDep,
-    channel: Annotated[int | None, Query(description="Channel id.")] = None,
+    channel: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID, description="Channel id.")] = None,
     direction: Direction | None = None,
     since: Annotated[datetime | None, Query(description="Created at or after.")] = None,
     until: Annotated[datetime | None, Query(description="Created before.")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Text contains.")] = None,
-    conversation_id: int | None = None,
+    conversation_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
     intent: Intent | None = None,
     sentiment: Sentiment | None = None,
     actionable: Annotated[
@@ -207,14 +208,14 @@ def list_posts(
 
 
 @router.get("/workspaces/{workspace}/posts/{post_id}", response_model=PostDetail)
-def show_post(workspace: str, post_id: int, session: SessionDep) -> PostDetail:
+def show_post(workspace: str, post_id: PathId, session: SessionDep) -> PostDetail:
     """One post with the whole of its triage: reasons, topics, categories, personal data
     found, and the priority's breakdown."""
     return get_post(session=session, workspace=workspace, post_id=post_id)
 
 
 @router.get("/workspaces/{workspace}/posts/{post_id}/triage", response_model=PostTriageOut)
-def show_post_triage(workspace: str, post_id: int, session: SessionDep) -> PostTriageOut:
+def show_post_triage(workspace: str, post_id: PathId, session: SessionDep) -> PostTriageOut:
     """The post's stored triage, with every correction agents made to it."""
     return get_post_triage(session=session, workspace=workspace, post_id=post_id)
 
@@ -226,7 +227,7 @@ def show_post_triage(workspace: str, post_id: int, session: SessionDep) -> PostT
     status_code=status.HTTP_201_CREATED,
 )
 def correct_post_triage(
-    workspace_id: WorkspaceIdDep, post_id: int, body: TriageCorrectionIn, session: SessionDep
+    workspace_id: WorkspaceIdDep, post_id: PathId, body: TriageCorrectionIn, session: SessionDep
 ) -> TriageCorrectionOut:
     """Correct the post's intent, sentiment, category or lane; the models learn from it
     at the next `carelane train`, and re-triage keeps it. 422 names the bad field."""

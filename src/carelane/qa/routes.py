@@ -33,11 +33,11 @@ from carelane.qa.schemas import (
 )
 from carelane.qa.settings import QualitySettings
 from carelane.qa.settings_store import do_set_quality_settings, get_quality_settings
-from carelane.replies.input_ids import PathId
 from carelane.replies.schemas import ReplyOut
 from carelane.web.auth import SignedInDep, allowed, check_own_agent
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES
+from carelane.web.row_ids import PathId
 
 router = APIRouter(
     tags=["approvals and quality"],

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Depends, Query
 
 from carelane.accounts.roles import Permission
 from carelane.replies.checks import get_reply_check
-from carelane.replies.input_ids import PathId
 from carelane.replies.notes import do_add_note, get_mentions
 from carelane.replies.reads import get_conversation_replies, get_reply
 from carelane.replies.schemas import (
@@ -26,6 +25,7 @@ from carelane.replies.states import ReplyState
 from carelane.web.auth import SignedInDep, allowed, check_own_agent
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES
+from carelane.web.row_ids import PathId
 
 router = APIRouter(
     tags=["replies"],

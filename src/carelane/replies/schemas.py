@@ -5,10 +5,10 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from carelane.domain.channels import Visibility
-from carelane.replies.input_ids import BodyId
 from carelane.replies.input_text import TypedText
 from carelane.replies.outbox import OutboxState
 from carelane.replies.states import Decision, ReplyState, ReviewState
+from carelane.web.row_ids import BodyId
 
 _TEXT = "The reply's text, variables filled in (at most 65,536 characters as a draft)."
 

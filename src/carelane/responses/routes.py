@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Response
 from carelane.accounts.roles import Permission
 from carelane.domain.channels import Network
 from carelane.domain.triage import Intent
-from carelane.replies.input_ids import PathId, QueryId
 from carelane.responses.schemas import (
     CannedResponseIn,
     CannedResponseList,
@@ -32,6 +31,7 @@ from carelane.responses.variables import VARIABLES
 from carelane.web.auth import SignedInDep, allowed
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES
+from carelane.web.row_ids import PathId, QueryId
 
 router = APIRouter(
     tags=["canned responses"],

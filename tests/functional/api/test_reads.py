@@ -147,6 +147,28 @@ def test_bad_listing_parameters_are_422_in_the_error_shape(
     assert assert_error_shape(response.json(), "invalid_input")[0]["field"] == "status"
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/workspaces/acme/conversations/{id}",
+        "/api/v1/workspaces/acme/posts/{id}",
+        "/api/v1/workspaces/acme/posts/{id}/triage",
+        "/api/v1/workspaces/acme/customers/{id}",
+        "/api/v1/workspaces/acme/authors/{id}",
+        "/api/v1/workspaces/acme/posts?conversation_id={id}",
+        "/api/v1/workspaces/acme/conversations?channel={id}",
+    ],
+)
+def test_an_id_no_row_can_have_is_422_naming_it_not_a_database_error(
+    client: TestClient, acme: list[dict[str, Any]], url: str
+) -> None:
+    for bad in (2**63, 0, -1):
+        response = client.get(url.format(id=bad))
+        assert response.status_code == 422, (bad, response.text)
+        assert assert_error_shape(response.json(), "invalid_input")
+    assert client.get(url.format(id=2**63 - 1)).status_code in {200, 404}
+
+
 def test_channels_with_counts(client: TestClient, acme: list[dict[str, Any]]) -> None:
     channels = client.get("/api/v1/workspaces/acme/channels").json()["items"]
     counts = {c["account"]: (c["kind"], c["posts"], c["conversations"]) for c in channels}
