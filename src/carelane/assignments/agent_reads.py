@@ -22,20 +22,24 @@ from carelane.routing.agents import AgentSnapshot
 
 _c, _ch, _a, _w = conversation_t.c, channel_t.c, agent_t.c, workspace_t.c
 
-_ROSTER_AGENTS = (
-    select(_a.id, _a.state, _a.idle_since, _ch.network, func.count(_c.id).label("held"))
-    .select_from(
-        agent_t.outerjoin(
-            conversation_t,
-            (_c.assignee_id == _a.id)
-            & (_c.workspace_id == _a.workspace_id)
-            & is_one_of(_c.status, ACTIVE),
-        ).outerjoin(channel_t, _ch.id == _c.channel_id)
+_HELD = (
+    select(_c.assignee_id, _ch.network, func.count().label("held"))
+    .join(channel_t, _ch.id == _c.channel_id)
+    .where(
+        _c.workspace_id == bindparam("workspace_id"),
+        _c.assignee_id.is_not(None),
+        is_one_of(_c.status, ACTIVE),
     )
+    .group_by(_c.assignee_id, _ch.network)
+    .subquery("held")
+)
+_ROSTER_AGENTS = (
+    select(_a.id, _a.state, _a.idle_since, _HELD.c.network, _HELD.c.held)
+    .select_from(agent_t.outerjoin(_HELD, _HELD.c.assignee_id == _a.id))
     .where(_a.workspace_id == bindparam("workspace_id"), _a.on_roster)
-    .group_by(_a.id, _a.state, _a.idle_since, _ch.network)
     .order_by(_a.id)
 )
+"""Every agent on the roster, with a row per network they hold conversations on."""
 
 
 def roster_agents(connection: Connection, frame: RosterFrame) -> list[AgentSnapshot]:
@@ -88,21 +92,23 @@ LOCK_PULLING_AGENT = (
 """The agent's row locked, with the workspace's roster version and lanes file."""
 
 
-def locked_agent(
-    session: Session, frame: RosterFrame, agent_id: int, *, skip_locked: bool = False
-) -> tuple[str, AgentSnapshot] | None:
-    """The agent's name and snapshot, their row locked until the transaction ends (on
-    PostgreSQL; SQLite's write transaction holds everything) and their load counted after
-    the lock: no one else can add to it meanwhile. With `skip_locked`, for an agent read
-    from the roster, None when another transaction has their row locked; otherwise
-    NotFoundError outside the workspace."""
-    connection = session.connection()
-    row = connection.execute(
+def lock_agent(
+    connection: Connection, workspace_id: int, agent_id: int, *, skip_locked: bool = False
+) -> Any:
+    """The agent's row (`id`, `name`, `state`, `idle_since`), locked until the transaction
+    ends (on PostgreSQL; SQLite's write transaction holds everything); None outside the
+    workspace, or with `skip_locked` when another transaction has it locked."""
+    return connection.execute(
         LOCK_FREE_AGENT if skip_locked else LOCK_AGENT,
-        {"agent_id": agent_id, "workspace_id": frame.workspace_id},
+        {"agent_id": agent_id, "workspace_id": workspace_id},
     ).one_or_none()
+
+
+def locked_agent(session: Session, frame: RosterFrame, agent_id: int) -> tuple[str, AgentSnapshot]:
+    """The agent's name and snapshot, their row locked and their load counted after the
+    lock: no one else can add to it meanwhile. NotFoundError outside the workspace."""
+    connection = session.connection()
+    row = lock_agent(connection, frame.workspace_id, agent_id)
     if row is None:
-        if skip_locked:
-            return None
         raise NotFoundError(f"no agent {agent_id} in this workspace")
     return row.name, frame.snapshot(row, agent_load(connection, agent_id))

@@ -4,10 +4,18 @@ time, and the events, in the caller's transaction, with statements built once.""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from carelane.assignments.roster_store import WAITING, RosterFrame, agent_t, conversation_t
+from carelane.assignments.roster_store import (
+    ACTIVE,
+    WAITING,
+    RosterFrame,
+    agent_t,
+    channel_t,
+    conversation_t,
+    is_one_of,
+)
 from carelane.assignments.schemas import AssignmentOut
 from carelane.domain.events import EventType
 from carelane.routing.agents import AgentSnapshot
@@ -52,9 +60,43 @@ _CLAIM = (
 )
 """Hold the conversation if it still waits for an agent and no other transaction has it
 locked (PostgreSQL re-reads a row changed since the candidates were read)."""
+_held = conversation_t.alias("held")
+_HOLD_IF_ROOM = _HOLD.where(
+    select(func.count())
+    .select_from(_held.join(channel_t, channel_t.c.id == _held.c.channel_id))
+    .where(
+        _held.c.assignee_id == bindparam("holder"),
+        is_one_of(_held.c.status, ACTIVE),
+        channel_t.c.network == bindparam("network"),
+    )
+    .scalar_subquery()
+    < bindparam("capacity")
+)
+"""Hold the conversation if the agent has a free slot on its network, counted by the
+statement that gives it."""
 _BUSY_SINCE = (
     update(agent_t).where(_a.id == bindparam("agent")).values({_a.idle_since: bindparam("at")})
 )
+
+
+def hold_if_room(
+    connection: Connection, conversation: ConversationToRoute, agent: AgentSnapshot, now: datetime
+) -> bool:
+    """Give the agent `conversation` (which nobody holds) if they have a free slot on its
+    network; whether it did. Exact when the caller locked the agent's row first: the
+    count is the statement's own, made after the lock, and nobody else adds to it."""
+    network = conversation.network
+    held = connection.execute(
+        _HOLD_IF_ROOM,
+        {
+            "conversation": conversation.id,
+            "holder": agent.id,
+            "at": now,
+            "network": network.value,
+            "capacity": agent.profile.capacity_on(network),
+        },
+    )
+    return bool(held.rowcount)
 
 
 def claim_waiting(

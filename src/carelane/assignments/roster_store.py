@@ -12,7 +12,7 @@ locked the agent.
 """
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any, cast
 
@@ -168,7 +168,7 @@ class RosterFrame:
     def roster(self, agents: Iterable[AgentSnapshot]) -> Roster:
         return Roster(tuple(agents), self.teams, self.lanes, skill_groups_kept=self.skill_groups)
 
-    def snapshot(self, agent: Any, load: dict[Network, int]) -> AgentSnapshot:
+    def snapshot(self, agent: Any, load: Mapping[Network, int]) -> AgentSnapshot:
         """The agent (a row with `id`, `state` and `idle_since`) at this moment; an agent
         the teams file does not list has no profile: no capacity, never offered anything."""
         profile = self.profiles.get(agent.id) or AgentProfile(name=f"agent {agent.id}")

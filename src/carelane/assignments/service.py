@@ -2,13 +2,15 @@
 takeovers, and agents' presence; pulling the next one is `next_conversation`'s.
 
 No collisions, on either database: a conversation is assigned under a lock on its row,
-and an agent's load is counted under a lock on the agent's row, so two transactions never
-give one conversation to two agents nor one agent more than their capacity. On
-PostgreSQL these are `SELECT ... FOR UPDATE` (and `SKIP LOCKED` when pulling, so agents
-pulling at once take different conversations instead of queueing behind each other); on
-SQLite the write transaction (BEGIN IMMEDIATE) already holds the whole database. Locks are
-always taken conversation first, then agent, except by a pull, which never waits for a
-conversation's lock: no two transactions wait on each other in a cycle.
+and an agent's load is counted after a lock on the agent's row (by the very statement
+that gives them the conversation, when pushing), so two transactions never give one
+conversation to two agents nor one agent more than their capacity. On PostgreSQL these
+are `SELECT ... FOR UPDATE`, with `SKIP LOCKED` where waiting would only slow a decision
+down: a pull passes over conversations other pulls are taking, a push over an agent
+another push is giving a conversation to. On SQLite the write transaction (BEGIN
+IMMEDIATE) already holds the whole database. Locks are always taken conversation first,
+then agent, except by a pull, which never waits for a conversation's lock: no two
+transactions wait on each other in a cycle.
 """
 
 from datetime import datetime
@@ -16,9 +18,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from carelane.assignments.agent_reads import locked_agent, roster_agents
+from carelane.assignments.agent_reads import (
+    agent_load,
+    lock_agent,
+    locked_agent,
+    roster_agents,
+)
 from carelane.assignments.conversation_reads import LOCK_CONVERSATION
-from carelane.assignments.holding import record_hold
+from carelane.assignments.holding import hold_if_room, record_hold
 from carelane.assignments.roster_store import ACTIVE, RosterFrame
 from carelane.assignments.schemas import AgentStateOut, AssignmentOut
 from carelane.domain.errors import ConflictError, NotFoundError
@@ -91,7 +98,7 @@ def do_assign(
     with unit_of_work(session):
         frame, conversation = _locked_conversation(session, workspace_id, conversation_id)
         if agent_id is not None:
-            name, snapshot = _waited_for(locked_agent(session, frame, agent_id))
+            name, snapshot = locked_agent(session, frame, agent_id)
             check_assignment(conversation, snapshot)
             if conversation.holder_id == snapshot.id:
                 return _unchanged(conversation, snapshot, "already held by them")
@@ -110,11 +117,6 @@ def do_assign(
         )
 
 
-def _waited_for(locked: tuple[str, AgentSnapshot] | None) -> tuple[str, AgentSnapshot]:
-    assert locked is not None  # a lock waited for is always had
-    return locked
-
-
 def push_conversation(
     session: Session,
     *,
@@ -131,9 +133,10 @@ def push_conversation(
     (their row locked, on PostgreSQL) is passed over for the next best, who ranks above
     them once that conversation is theirs; only when nobody else may take it does the
     push wait for such an agent."""
+    connection = session.connection()
     agents = {
         snapshot.id: snapshot
-        for snapshot in roster_agents(session.connection(), frame)
+        for snapshot in roster_agents(connection, frame)
         if snapshot.id not in passing_over
     }
     being_given: dict[int, AgentSnapshot] = {}
@@ -154,12 +157,13 @@ def push_conversation(
                 outcome=decision.outcome.value,
                 explanation=decision.explanation,
             )
-        locked = locked_agent(session, frame, decision.agent.id, skip_locked=not wait)
-        if locked is None:
-            being_given[decision.agent.id] = agents.pop(decision.agent.id)
+        chosen = decision.agent
+        row = lock_agent(connection, frame.workspace_id, chosen.id, skip_locked=not wait)
+        if row is None:
+            being_given[chosen.id] = agents.pop(chosen.id)
             continue
-        _, snapshot = locked
-        if snapshot.has_room_on(conversation.network):
+        snapshot = frame.snapshot(row, chosen.load)
+        if hold_if_room(connection, conversation, snapshot, now):
             result = record_hold(
                 session,
                 frame=frame,
@@ -170,9 +174,11 @@ def push_conversation(
                 now=now,
                 by_agent_id=by_agent_id,
                 extra={"overflowing": decision.overflow.overflowing},
+                claimed=True,
             )
             return result.model_copy(update={"runners_up": list(decision.runners_up)})
-        agents[snapshot.id] = snapshot  # filled up meanwhile: choose again
+        # Filled up meanwhile: choose again, with the load counted now.
+        agents[chosen.id] = frame.snapshot(row, agent_load(connection, chosen.id))
     return AssignmentOut(
         conversation_id=conversation.id,
         agent_id=None,
@@ -221,7 +227,7 @@ def do_take_over(
                 )
             ).one()
             holder = frame.snapshot(holder_row, {})
-        _, snapshot = _waited_for(locked_agent(session, frame, agent_id))
+        _, snapshot = locked_agent(session, frame, agent_id)
         takeover = take_over(
             conversation=conversation,
             holder=holder or snapshot,

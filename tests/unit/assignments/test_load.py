@@ -10,19 +10,17 @@ suite uses, never skipped.
 import multiprocessing
 import random
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
-import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 
 from carelane.assignments.next_conversation import do_next_conversation
 from carelane.assignments.rehearsal import stage_rehearsal
 from carelane.assignments.service import do_assign
 from carelane.domain.errors import ConflictError
 from carelane.store.database import create_database_engine, create_session_factory
-from carelane.store.models import Base, Conversation, Event
+from carelane.store.models import Conversation, Event
 
 AGENTS = 200
 CONVERSATIONS = 10_000
@@ -30,16 +28,6 @@ CAPACITY = CONVERSATIONS // AGENTS  # exactly enough slots: every conversation m
 WORKERS = 4
 PUSHED_SHARE = 0.2
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def pg_engine(postgres_url: str) -> Iterator[Engine]:
-    engine = create_database_engine(postgres_url, pool_size=WORKERS + 2)
-    yield engine
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
 
 
 def _work(url: str, workspace_id: int, work: list[tuple[str, int]]) -> Counter[str]:
