@@ -41,6 +41,8 @@ AGENT_PASSWORD = "demo-agent-pass"
 ANA, BEN, CHLOE = "ana.ruiz@example.com", "ben.okafor@example.com", "chloe.martin@example.com"
 TRAINEE = CHLOE
 """Every reply of hers waits for a supervisor's approval."""
+ON_PROBATION = BEN
+"""His replies go out at once and wait for a quality review."""
 SEED_POSTS = 60
 TIMEOUT_MS = 10_000
 
@@ -154,6 +156,12 @@ def _seed(site: Site, data_dir: Path) -> None:
         json={"level": "trainee", "note": "first week"},
     )
     assert trainee.status_code == 200, trainee.text
+    ben = next(agent["id"] for agent in routing["agents"] if agent["email"] == ON_PROBATION)
+    probation = site.ingest.put(
+        f"/api/v1/workspaces/{WORKSPACE}/agents/{ben}/certification",
+        json={"level": "probation", "note": "second week"},
+    )
+    assert probation.status_code == 200, probation.text
 
 
 def _database(backend: str, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:

@@ -10,6 +10,7 @@ from tests.functional.browser.conftest import (
     AGENT_PASSWORD,
     ANA,
     BEN,
+    ON_PROBATION,
     SUPERVISOR,
     TIMEOUT_MS,
     TRAINEE,
@@ -127,3 +128,31 @@ def test_an_internal_note_mentions_an_agent(page: Page, site: Site) -> None:
     expect(page.locator(".timeline li.note").last).to_contain_text(
         "@ana.ruiz could you check the refund?"
     )
+
+
+def test_a_reply_on_probation_goes_out_and_waits_for_a_scorecard(
+    page: Page, site: Site, browser: Browser
+) -> None:
+    _take_one(page, site, ON_PROBATION)
+    words = "Thanks for your patience, your rebooking is confirmed."
+    page.get_by_label("Reply", exact=True).fill(words)
+    page.get_by_role("button", name="Send the reply").click()
+    expect(page.locator("#notice")).to_have_text("Sent as a public reply.")
+
+    supervisor = browser.new_context(viewport=VIEWPORT)
+    supervisor.set_default_timeout(TIMEOUT_MS)
+    review = supervisor.new_page()
+    try:
+        sign_in(review, site, *SUPERVISOR, f"/w/{WORKSPACE}/review")
+        waiting = review.locator("article.review").filter(has_text=words)
+        expect(waiting).to_have_count(1)
+        scores = waiting.locator("select[name^='scores.']")
+        assert scores.count() >= 2
+        for number in range(scores.count()):
+            scores.nth(number).select_option("4")
+        waiting.get_by_label("Comment").fill("Clear and kind")
+        waiting.get_by_role("button", name=re.compile("^Save the scorecard")).click()
+        expect(review.locator("#notice")).to_have_text("Scorecard saved.")
+        expect(review.locator("article.review").filter(has_text=words)).to_have_count(0)
+    finally:
+        supervisor.close()
