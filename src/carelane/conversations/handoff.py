@@ -43,7 +43,7 @@ MAX_DESTINATION_CHARS = 320
 QUOTED_POSTS = 3
 QUOTED_CHARS = 280
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_PHONE = re.compile(r"\+?[0-9][0-9 ().\-]*")
+_PHONE = re.compile(r"\+?[0-9(][0-9 ().\-]*")
 
 
 class HandOffChannel(StrEnum):
