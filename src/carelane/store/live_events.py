@@ -7,14 +7,15 @@ approval; a service-level warning or breach; an agent's presence; a supervisor's
 out on the `carelane_live_events` notice channel once the transaction commits
 (`store.commit_notices`: NOTIFY on PostgreSQL, so that every web process hears every
 other's changes; the committing session in one process). A notice carries a JSON list of
-compact events; `decode_live_events` reads it.
+compact events (`[workspace, type, timestamp, conversation, agent, data]`);
+`decode_live_events` reads it.
 """
 
 import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -77,6 +78,8 @@ _KEPT_DATA = (
 )
 """The parts of an event's data a page uses; notes and explanations stay in the log."""
 _LONGEST_TEXT = 200
+_ITEMS_PER_NOTICE = 120
+"""About as many compact events as one notice holds: batches are cut to this first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,38 +121,51 @@ def _kept(data: dict[str, Any] | None) -> dict[str, Any]:
     return kept
 
 
-def _compact(event: "EventRow") -> dict[str, Any]:
-    return {
-        "w": event.workspace_id,
-        "t": event.type.value,
-        "at": event.occurred_at.isoformat(),
-        "c": event.conversation_id,
-        "a": event.agent_id,
-        "d": _kept(event.data),
-    }
+def _compact(event: "EventRow") -> list[Any]:
+    data = _kept(event.data) if event.data else {}
+    return [
+        event.workspace_id,
+        event.type.value,
+        event.occurred_at.timestamp(),
+        event.conversation_id,
+        event.agent_id,
+        data,
+    ]
+
+
+def _packed(items: list[list[Any]]) -> list[str]:
+    """`items` as JSON lists, split until each is under the size PostgreSQL takes."""
+    text = json.dumps(items, separators=(",", ":"), ensure_ascii=False)
+    if len(text.encode("utf-8")) < MAX_PAYLOAD_BYTES or len(items) == 1:
+        return [text]
+    half = len(items) // 2
+    return _packed(items[:half]) + _packed(items[half:])
 
 
 def encode_live_events(events: Iterable["EventRow"]) -> list[str]:
     """The live kinds among `events` as notice payloads, each under the size PostgreSQL
-    takes."""
-    payloads: list[str] = []
-    batch: list[str] = []
-    size = 2
-    for event in events:
-        if event.type not in LIVE_TYPES:
-            continue
-        if event.type is EventType.POST_RECEIVED and event.conversation_id is None:
-            continue  # a post outside any conversation changes no queue
-        item = json.dumps(_compact(event), separators=(",", ":"), ensure_ascii=False)
-        length = len(item.encode("utf-8")) + 1
-        if batch and size + length > MAX_PAYLOAD_BYTES:
-            payloads.append("[" + ",".join(batch) + "]")
-            batch, size = [], 2
-        batch.append(item)
-        size += length
-    if batch:
-        payloads.append("[" + ",".join(batch) + "]")
-    return payloads
+    takes. A post received in a conversation the same batch opens is left out: the
+    opening says it all."""
+    events = list(events)
+    opened = {e.conversation_id for e in events if e.type is EventType.CONVERSATION_OPENED}
+    items = [
+        _compact(event)
+        for event in events
+        if event.type in LIVE_TYPES
+        and not (
+            event.type is EventType.POST_RECEIVED
+            and (event.conversation_id is None or event.conversation_id in opened)
+        )
+    ]
+    if not items:
+        return []
+    chunks = -(-len(items) // _ITEMS_PER_NOTICE)
+    size = -(-len(items) // chunks)
+    return [
+        payload
+        for start in range(0, len(items), size)
+        for payload in _packed(items[start : start + size])
+    ]
 
 
 def decode_live_events(payload: str) -> list[LiveEvent]:
@@ -162,17 +178,18 @@ def decode_live_events(payload: str) -> list[LiveEvent]:
     events = []
     for item in items if isinstance(items, list) else []:
         try:
+            workspace_id, kind, timestamp, conversation_id, agent_id, data = item
             events.append(
                 LiveEvent(
-                    workspace_id=int(item["w"]),
-                    type=str(item["t"]),
-                    occurred_at=datetime.fromisoformat(item["at"]),
-                    conversation_id=item.get("c"),
-                    agent_id=item.get("a"),
-                    data=dict(item.get("d") or {}),
+                    workspace_id=int(workspace_id),
+                    type=str(kind),
+                    occurred_at=datetime.fromtimestamp(float(timestamp), UTC),
+                    conversation_id=None if conversation_id is None else int(conversation_id),
+                    agent_id=None if agent_id is None else int(agent_id),
+                    data=dict(data or {}),
                 )
             )
-        except (KeyError, TypeError, ValueError):
+        except (TypeError, ValueError):
             logger.warning("a live event that cannot be read: %.80s", item)
     return events
 

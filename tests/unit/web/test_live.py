@@ -176,3 +176,15 @@ def test_events_reach_a_subscriber_once_their_transaction_commits_and_never_on_r
 )
 def test_influence_label(followers: int | None, verified: bool, label: str) -> None:
     assert influence_label(followers, verified=verified) == label
+
+
+def test_a_post_opening_its_conversation_goes_out_once_as_the_opening() -> None:
+    payloads = encode_live_events(
+        [
+            _event(EventType.POST_RECEIVED, conversation=1),
+            _event(EventType.POST_RECEIVED, conversation=2),
+            _event(EventType.CONVERSATION_OPENED, conversation=1),
+        ]
+    )
+    events = [(e.type, e.conversation_id) for p in payloads for e in decode_live_events(p)]
+    assert events == [("post.received", 2), ("conversation.opened", 1)]
