@@ -87,7 +87,7 @@ def queue_head(*, at_risk: bool, default_lane_too: bool) -> Select[*tuple[Any, .
     risk (response due by `:at_risk_until`) or the others, read from the head of
     ix_conversation_waiting: of workspace `:workspace_id`, on `:networks`, in `:lanes`
     (and without a lane, when the workspace's default lane is one of them), of tier
-    `:tier` or lower; `:page` rows from `:offset`."""
+    `:tier` or lower, but those in `:seen` (the pages read before); `:page` of them."""
     due = _c.response_due_at
     risk = (
         due <= bindparam("at_risk_until")
@@ -106,10 +106,10 @@ def queue_head(*, at_risk: bool, default_lane_too: bool) -> Select[*tuple[Any, .
             _c.tier <= bindparam("tier"),
             _ch.network.in_(bindparam("networks", expanding=True)),
             lanes,
+            _c.id.not_in(bindparam("seen", expanding=True)),
         )
         .order_by(*QUEUE_ORDER)
         .limit(bindparam("page"))
-        .offset(bindparam("offset"))
     )
 
 

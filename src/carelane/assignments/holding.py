@@ -1,12 +1,14 @@
 """Writing that an agent holds a conversation: the conversation's row, the agent's idle
 time, and the events, in the caller's transaction, with statements built once."""
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from carelane.assignments.conversation_reads import QUEUE_ORDER
 from carelane.assignments.roster_store import (
     ACTIVE,
     WAITING,
@@ -37,16 +39,18 @@ _HOLD = (
 )
 _HOLD_FROM = _HOLD.values({_c.previous_assignee_id: bindparam("previous")})
 """Hold a conversation someone else held: they become its previous holder."""
-_CLAIM = (
+_CLAIM_FIRST = (
     update(conversation_t)
     .where(
         _c.id
         == select(_c.id)
         .where(
-            _c.id == bindparam("conversation"),
+            _c.id.in_(bindparam("candidates", expanding=True)),
             _c.assignee_id.is_(None),
-            _c.status.in_(WAITING),
+            is_one_of(_c.status, WAITING),
         )
+        .order_by(*QUEUE_ORDER)
+        .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
@@ -57,9 +61,11 @@ _CLAIM = (
             _c.updated_at: bindparam("at"),
         }
     )
+    .returning(_c.id)
 )
-"""Hold the conversation if it still waits for an agent and no other transaction has it
-locked (PostgreSQL re-reads a row changed since the candidates were read)."""
+"""Hold the first of the candidates, in queue order, that still waits for an agent and
+that no other transaction has locked (PostgreSQL re-reads a row changed since the
+candidates were read, and skips a locked one for the next)."""
 _held = conversation_t.alias("held")
 _HOLD_IF_ROOM = _HOLD.where(
     select(func.count())
@@ -99,15 +105,16 @@ def hold_if_room(
     return bool(held.rowcount)
 
 
-def claim_waiting(
-    connection: Connection, conversation_id: int, agent_id: int, now: datetime
-) -> bool:
-    """Give the agent the conversation if it still waits for an agent and no other
-    transaction has it locked; whether it did."""
+def claim_first_waiting(
+    connection: Connection, candidates: Sequence[int], agent_id: int, now: datetime
+) -> int | None:
+    """Give the agent the first of `candidates` (waiting conversations of one part of
+    the queue, at risk or not) that still waits for an agent and that no other pull is
+    taking this moment, in queue order: its id, or None when every one is gone."""
     claimed = connection.execute(
-        _CLAIM, {"conversation": conversation_id, "holder": agent_id, "at": now}
-    )
-    return bool(claimed.rowcount)
+        _CLAIM_FIRST, {"candidates": list(candidates), "holder": agent_id, "at": now}
+    ).scalar_one_or_none()
+    return cast(int | None, claimed)
 
 
 def record_hold(

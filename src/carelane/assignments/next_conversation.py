@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from carelane.assignments.agent_reads import LOCK_PULLING_AGENT, agent_load
 from carelane.assignments.conversation_reads import QUEUE_HEADS
-from carelane.assignments.holding import claim_waiting, record_hold
+from carelane.assignments.holding import claim_first_waiting, record_hold
 from carelane.assignments.roster_store import RosterFrame
 from carelane.assignments.schemas import AssignmentOut
 from carelane.domain.errors import NotFoundError
 from carelane.routing.agents import AgentSnapshot, AgentState
-from carelane.routing.pull import WaitingQueue, next_conversation
+from carelane.routing.pull import WaitingQueue, next_conversation, offered_in_order
 from carelane.routing.push import PushOutcome
 from carelane.routing.queues import DEFAULT_BREACH_WINDOW
 from carelane.routing.roster import Roster
@@ -67,32 +67,36 @@ def do_next_conversation(
         }
         default_lane_too = frame.default_lane in lanes
         taken: set[int] = set()
+        seen: list[int] = []
         pages_left = PULL_PAGES
         for at_risk in (True, False):
             head = QUEUE_HEADS[(at_risk, default_lane_too)]
-            for page in range(pages_left):
-                rows = connection.execute(head, {**asked, "offset": page * PULL_PAGE}).all()
+            while pages_left:
+                rows = connection.execute(head, {**asked, "seen": seen}).all()
                 pages_left -= 1
+                seen += [row.id for row in rows]
                 queue = WaitingQueue([frame.to_route(r) for r in rows], roster=roster, now=now)
-                while True:
-                    decision = next_conversation(snapshot, queue, exclude=taken)
-                    chosen = decision.conversation
-                    if chosen is None:
-                        break
-                    if claim_waiting(connection, chosen.id, snapshot.id, now):
-                        return record_hold(
-                            session,
-                            frame=frame,
-                            conversation=chosen,
-                            snapshot=snapshot,
-                            outcome="pulled",
-                            explanation=decision.explanation,
-                            now=now,
-                            by_agent_id=snapshot.id,
-                            extra={"by_overflow": decision.by_overflow},
-                            claimed=True,
-                        )
-                    taken.add(chosen.id)  # another agent is taking it right now
+                offered = offered_in_order(snapshot, queue, exclude=taken)
+                ids = [position.conversation.id for position in offered]
+                claimed = claim_first_waiting(connection, ids, snapshot.id, now) if ids else None
+                if claimed is not None:
+                    # The ones before it, other pulls took meanwhile.
+                    decision = next_conversation(
+                        snapshot, queue, exclude=taken | set(ids[: ids.index(claimed)])
+                    )
+                    return record_hold(
+                        session,
+                        frame=frame,
+                        conversation=offered[ids.index(claimed)].conversation,
+                        snapshot=snapshot,
+                        outcome="pulled",
+                        explanation=decision.explanation,
+                        now=now,
+                        by_agent_id=snapshot.id,
+                        extra={"by_overflow": decision.by_overflow},
+                        claimed=True,
+                    )
+                taken.update(ids)  # other pulls took every one
                 if len(rows) < PULL_PAGE:
                     break
         return _nothing(snapshot, roster, now)

@@ -9,7 +9,7 @@ the cost grows with the number of groups, not of conversations. A conversation s
 holds is never offered.
 """
 
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +17,7 @@ from carelane.domain.channels import Network
 from carelane.domain.instants import utc_instant
 from carelane.routing.agents import PRESENT_STATES, AgentSnapshot, name_key
 from carelane.routing.qualification import Assessment, assess
-from carelane.routing.queues import DEFAULT_BREACH_WINDOW, QueuePosition, order_queue
+from carelane.routing.queues import DEFAULT_BREACH_WINDOW, QueueKey, QueuePosition, order_queue
 from carelane.routing.requirements import ConversationToRoute, Requirements, requirements_for
 from carelane.routing.roster import Roster, Standing
 
@@ -123,18 +123,7 @@ def next_conversation(
     best_fit: Assessment | None = None
     may_take = 0
     qualified: list[int] = []
-    room: dict[Network, bool] = {}
-    for index, group in enumerate(queue._groups):
-        network = group.requirements.network
-        if network not in room:
-            room[network] = agent.has_room_on(network)
-        if not room[network]:
-            continue
-        fit = assess(
-            agent, group.requirements, queue.roster, overflowing=group.overflowing, pulling=True
-        )
-        if not fit.qualified:
-            continue
+    for index, group, fit in _groups_for(agent, queue):
         qualified.append(index)
         may_take += len(group.positions)
         head = _head(group, exclude)
@@ -166,6 +155,46 @@ def next_conversation(
         f"first of {may_take} {agent.name} may take",
         by_overflow=by_overflow,
     )
+
+
+def offered_in_order(
+    agent: AgentSnapshot, queue: WaitingQueue, *, exclude: Set[int] = frozenset()
+) -> tuple[QueuePosition, ...]:
+    """Every waiting conversation `agent` may take, most urgent first, but those whose id
+    is in `exclude`: the first is `next_conversation`'s, the next is its choice once the
+    first is excluded, and so on. Nothing for an agent who is not present."""
+    if agent.state not in PRESENT_STATES:
+        return ()
+    offered = [
+        position
+        for _, group, _ in _groups_for(agent, queue)
+        for position in group.positions
+        if position.conversation.id not in exclude
+    ]
+    return tuple(sorted(offered, key=_key))
+
+
+def _groups_for(
+    agent: AgentSnapshot, queue: WaitingQueue
+) -> Iterator[tuple[int, _Group, Assessment]]:
+    """The queue's groups the agent may take (with a free slot on their network), each
+    with its index and the agent's assessment."""
+    room: dict[Network, bool] = {}
+    for index, group in enumerate(queue._groups):
+        network = group.requirements.network
+        if network not in room:
+            room[network] = agent.has_room_on(network)
+        if not room[network]:
+            continue
+        fit = assess(
+            agent, group.requirements, queue.roster, overflowing=group.overflowing, pulling=True
+        )
+        if fit.qualified:
+            yield index, group, fit
+
+
+def _key(position: QueuePosition) -> QueueKey:
+    return position.key
 
 
 def _head(group: _Group, exclude: Set[int]) -> QueuePosition | None:

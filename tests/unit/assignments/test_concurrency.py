@@ -1,6 +1,7 @@
-"""Pushes while another transaction is giving an agent a conversation, on PostgreSQL
-(SQLite's one writer at a time cannot meet one): the push passes over that agent for the
-next best, and waits for them only when nobody else may take the conversation.
+"""Decisions while another transaction holds a row they want, on PostgreSQL (SQLite's one
+writer at a time cannot meet one): a push passes over an agent being given a conversation
+for the next best, and waits for them only when nobody else may take it; a pull takes
+the next conversation when another is taking the first.
 
 PostgreSQL only: runs on the server the suite uses, never skipped.
 """
@@ -10,12 +11,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select, text
 
+from carelane.assignments.next_conversation import do_next_conversation
 from carelane.assignments.rehearsal import stage_rehearsal
 from carelane.assignments.schemas import AssignmentOut
 from carelane.assignments.service import do_assign, do_set_agent_state
 from carelane.routing.agents import AgentState
 from carelane.store.database import create_session_factory
-from carelane.store.models import Agent
+from carelane.store.models import Agent, Conversation
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 WAITING_FOR_A_LOCK = text(
@@ -94,3 +96,30 @@ def test_a_push_waits_for_the_only_agent_who_may_take_it(pg_engine: Engine) -> N
     assert waited
     assert [p.agent_id for p in pushed] == [only]
     assert pushed[0].assigned is True
+
+
+def test_a_pull_takes_the_next_conversation_when_another_is_taking_the_first(
+    pg_engine: Engine,
+) -> None:
+    sessions = create_session_factory(pg_engine)
+    with sessions() as session:
+        staged = stage_rehearsal(session=session, agents=2, waiting=3, capacity=5, now=NOW)
+    first, second, third = staged.conversation_ids  # the oldest first in the queue
+    ana, ben = staged.agent_ids
+
+    with pg_engine.connect() as other:
+        other.execute(select(Conversation.id).where(Conversation.id == first).with_for_update())
+        with sessions() as session:
+            meanwhile = do_next_conversation(
+                session=session, workspace_id=staged.workspace_id, agent_id=ana, now=NOW
+            )
+        other.rollback()
+    with sessions() as session:
+        after = do_next_conversation(
+            session=session, workspace_id=staged.workspace_id, agent_id=ben, now=NOW
+        )
+
+    assert meanwhile.conversation_id == second
+    assert meanwhile.explanation.startswith(f"conversation {second}:")
+    assert after.conversation_id == first
+    assert third not in (meanwhile.conversation_id, after.conversation_id)

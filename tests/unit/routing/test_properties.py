@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from carelane.domain.channels import Network
 from carelane.routing.agents import AgentSnapshot, AgentState, RepRole, SkillKind
 from carelane.routing.assignment import check_assignment
-from carelane.routing.pull import WaitingQueue, next_conversation
+from carelane.routing.pull import WaitingQueue, next_conversation, offered_in_order
 from carelane.routing.push import choose_agent
 from carelane.routing.qualification import assess
 from carelane.routing.queues import order_queue, queue_key
@@ -223,6 +223,24 @@ def test_pull_never_offers_a_held_conversation_and_matches_a_full_scan(
     assert offered.id not in taken
     best = min(eligible, key=lambda c: queue_key(c, now=NOW))
     assert offered == best
+
+
+@given(rosters(), waiting_lists(), st.integers(1, 8), st.sets(st.integers(1, 25), max_size=5))
+def test_what_a_pull_offers_in_order_is_next_conversation_again_and_again(
+    team: Roster, waiting: list[ConversationToRoute], who_id: int, taken: set[int]
+) -> None:
+    who = team.agent(who_id)
+    if who is None:
+        return
+    queue = WaitingQueue(waiting, roster=team, now=NOW)
+
+    offered = offered_in_order(who, queue, exclude=frozenset(taken))
+
+    excluded = set(taken)
+    for position in offered:
+        assert next_conversation(who, queue, exclude=frozenset(excluded)).position == position
+        excluded.add(position.conversation.id)
+    assert next_conversation(who, queue, exclude=frozenset(excluded)).position is None
 
 
 @given(waiting_lists())
