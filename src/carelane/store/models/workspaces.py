@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carelane.store.models.base import Base
@@ -27,7 +27,7 @@ class Workspace(Base):
     """The workspace's teams, lane policies and agents (a teams file); None: none yet."""
     service_levels_yaml: Mapped[str | None] = mapped_column(Text)
     """The workspace's calendars and service-level policies; None: the shipped defaults."""
-    roster_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    roster_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Bumped by every teams file applied, in its transaction: what readers that keep the
     roster (agents' profiles, teams, lanes) check it against."""
 

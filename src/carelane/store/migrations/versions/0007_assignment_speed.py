@@ -30,10 +30,11 @@ _WAITING = "assignee_id IS NULL AND status IN ('new', 'open')"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("workspace", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("roster_version", sa.Integer(), server_default=sa.text("0"), nullable=False)
-        )
+    # Plain ALTER TABLEs, also on SQLite: rebuilding a table other tables refer to would
+    # fail their foreign keys once it holds rows.
+    op.add_column(
+        "workspace", sa.Column("roster_version", sa.Integer(), server_default="0", nullable=False)
+    )
     # Stored on PostgreSQL (its only kind before version 18); on SQLite computed when read,
     # the only kind a table can be given after it is made, and as good for an index.
     stored = op.get_bind().dialect.name == "postgresql"
@@ -63,9 +64,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_conversation_waiting", table_name="conversation")
-    with op.batch_alter_table("conversation", schema=None) as batch_op:
-        batch_op.drop_column("queued_since")
-        batch_op.drop_column("response_due_at")
-        batch_op.drop_column("queue_priority")
-    with op.batch_alter_table("workspace", schema=None) as batch_op:
-        batch_op.drop_column("roster_version")
+    for column in ("queued_since", "response_due_at", "queue_priority"):
+        op.drop_column("conversation", column)
+    op.drop_column("workspace", "roster_version")
