@@ -166,7 +166,7 @@ class RosterFrame:
         return frame
 
     def roster(self, agents: Iterable[AgentSnapshot]) -> Roster:
-        return Roster(tuple(agents), self.teams, self.lanes, skill_groups_kept=self.skill_groups)
+        return Roster(tuple(agents), self.teams, self.lanes, skill_groups=self.skill_groups)
 
     def snapshot(self, agent: Any, load: Mapping[Network, int]) -> AgentSnapshot:
         """The agent (a row with `id`, `state` and `idle_since`) at this moment; an agent

@@ -6,8 +6,8 @@ relaxation. Otherwise every agent is assessed (`qualification.assess`) and the q
 one ranked first is chosen: fewest skills relaxed by overflow, then primary reps before
 team members before backup reps (before backup teams, once the conversation overflows),
 then the tier nearest the conversation's, the best category and language proficiency,
-the lowest occupancy, and the longest idle. Only the agents of the best skill groups
-(`skill_groups`) who are free now are ranked, not every agent on the roster.
+the lowest occupancy, and the longest idle. Only the free agents of the best skill
+groups (`skill_groups`, kept between decisions by a service) are ranked, not every agent.
 """
 
 import heapq
@@ -119,8 +119,9 @@ def _free_in_best_groups(
 ) -> list[tuple[RankKey, AgentSnapshot]]:
     """The agents free to be pushed the conversation, with their rank keys, from the best
     skill groups down until the best and the runners-up are certain to be among them."""
+    groups = roster.ranking_groups
     ranked: list[tuple[RankKey, AgentSnapshot]] = []
-    for group in roster.skill_groups.ranked(requirements, overflowing=overflowing):
+    for group in groups.ranked(requirements, overflowing=overflowing):
         if len(ranked) > RUNNERS_UP:
             break  # everyone in a later group ranks below all of these
         for agent_id in group.agent_ids:

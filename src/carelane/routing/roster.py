@@ -30,15 +30,15 @@ STANDING_RANK = {standing: rank for rank, standing in enumerate(Standing)}
 class Roster:
     """Agents (unique ids), teams (unique names) and lane policies at one moment.
 
-    A lane with no policy of its own gets `LanePolicy(name)`'s defaults. `skill_groups`,
-    when given, are those of these teams and lanes and of profiles that include every
-    agent's (the very objects); the roster works its own out otherwise.
+    A lane with no policy of its own gets `LanePolicy(name)`'s defaults. `skill_groups`
+    (`routing.skill_groups`), when given, are those a service keeps for these teams and
+    lanes; they serve only while they hold every agent's profile (the very object).
     """
 
     agents: tuple[AgentSnapshot, ...]
     teams: tuple[Team, ...] = ()
     lanes: tuple[LanePolicy, ...] = ()
-    skill_groups_kept: "SkillGroups | None" = field(default=None, repr=False, compare=False)
+    skill_groups: "SkillGroups | None" = field(default=None, repr=False, compare=False)
     _agents: dict[int, AgentSnapshot] = field(init=False, repr=False, compare=False)
     _teams: dict[str, Team] = field(init=False, repr=False, compare=False)
     _owners: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
@@ -61,7 +61,7 @@ class Roster:
         set_(self, "_owners", _by_lane((key, team.lanes) for key, team in teams.items()))
         set_(self, "_backups", _by_lane((key, team.backup_lanes) for key, team in teams.items()))
         set_(self, "_policies", {name_key(policy.name): policy for policy in self.lanes})
-        kept = self.skill_groups_kept
+        kept = self.skill_groups
         set_(
             self,
             "_agent_teams",
@@ -82,16 +82,24 @@ class Roster:
         return self._agent_teams
 
     @property
-    def skill_groups(self) -> "SkillGroups":
-        """The roster's skill groups (`routing.skill_groups`): the ones it was given
-        when they hold every agent's profile, else its own, worked out once."""
-        kept = self.skill_groups_kept
+    def kept_skill_groups(self) -> "SkillGroups | None":
+        """The skill groups given, when they hold every agent's profile; else None."""
+        kept = self.skill_groups
         if kept is None or any(kept.profile(a.id) is not a.profile for a in self.agents):
+            return None
+        return kept
+
+    @property
+    def ranking_groups(self) -> "SkillGroups":
+        """The skill groups a push ranks this roster's agents by: the ones kept, else the
+        roster's own, worked out as they are asked for and kept with it."""
+        groups = self.kept_skill_groups
+        if groups is None:
             from carelane.routing.skill_groups import SkillGroups  # they assess with rosters
 
-            kept = SkillGroups({a.id: a.profile for a in self.agents}, self.teams, self.lanes)
-            object.__setattr__(self, "skill_groups_kept", kept)
-        return kept
+            groups = SkillGroups({a.id: a.profile for a in self.agents}, self.teams, self.lanes)
+            object.__setattr__(self, "skill_groups", groups)
+        return groups
 
     def team(self, name: str) -> Team | None:
         return self._teams.get(name_key(name))

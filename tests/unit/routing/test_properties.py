@@ -21,6 +21,7 @@ from carelane.routing.qualification import assess
 from carelane.routing.queues import order_queue, queue_key
 from carelane.routing.requirements import ConversationToRoute, requirements_for
 from carelane.routing.roster import Roster, Standing
+from carelane.routing.skill_groups import SkillGroups
 from tests.unit.routing.builders import NOW, TEAMS, agent, conversation, roster
 
 NETWORKS = [Network.TWITTER, Network.FACEBOOK, Network.FORUM]
@@ -158,9 +159,9 @@ def test_push_picks_only_a_qualified_available_agent_with_room(
 def test_push_ranks_as_a_full_scan_of_every_agent_with_skill_groups_kept(
     team: Roster, waiting: ConversationToRoute, data: st.DataObject
 ) -> None:
-    """The best skill groups' free agents give the choice and runners-up a full scan of
-    every agent gives, and skill groups kept from another moment of the same roster (its
-    agents' presence and loads changed, some left out) give the same as fresh ones."""
+    """Every free agent assessed gives the choice and runners-up a full scan of every
+    agent gives, and so do the free agents of the best skill groups kept for the roster,
+    at another moment too (presence and loads changed, some agents left out)."""
     decision = choose_agent(waiting, team, now=NOW)
     if decision.outcome not in ("best match", "overflow"):
         return
@@ -179,9 +180,10 @@ def test_push_ranks_as_a_full_scan_of_every_agent_with_skill_groups_kept(
         for who in team.agents
         if data.draw(st.booleans())
     ]
-    kept = Roster(tuple(moment), team.teams, team.lanes, skill_groups_kept=team.skill_groups)
+    groups = SkillGroups({who.id: who.profile for who in team.agents}, team.teams, team.lanes)
+    kept = Roster(tuple(moment), team.teams, team.lanes, skill_groups=groups)
     fresh = Roster(tuple(moment), team.teams, team.lanes)
-    assert kept.skill_groups is team.skill_groups
+    assert kept.kept_skill_groups is groups
     assert choose_agent(waiting, kept, now=NOW) == choose_agent(waiting, fresh, now=NOW)
 
 
