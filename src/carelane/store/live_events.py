@@ -75,6 +75,8 @@ _KEPT_DATA = (
     "channel",
     "due_at",
     "state",
+    "by_name",
+    "excerpt",
 )
 """The parts of an event's data a page uses; notes and explanations stay in the log."""
 _LONGEST_TEXT = 200

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from carelane.domain.conversations import ConversationStatus
 from carelane.domain.errors import FieldError, InvalidInputError
 from carelane.domain.triage import Intent
+from carelane.replies.notes import get_mentions
 from carelane.web.dependencies import SessionDep, utc_now
 from carelane.web.inbox_query import InboxFilters, agent_presence, get_inbox, inbox_choices
 from carelane.web.page_context import page_response, workspace_page
@@ -20,6 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 E = TypeVar("E", bound=StrEnum)
 _Text = Annotated[str, Query(max_length=100)]
+MENTIONS_SHOWN = 5
 
 
 def _choice(value: str, kind: type[E], field: str) -> E | None:
@@ -75,6 +77,16 @@ def inbox_page(  # noqa: PLR0917 - FastAPI passes them by name
             agent_presence(session, workspace_id=page.workspace.id, agent_id=page.agent_id)
             if page.agent_id is not None
             else None
+        ),
+        mentions=(
+            get_mentions(
+                session=session,
+                workspace_id=page.workspace.id,
+                agent_id=page.agent_id,
+                limit=MENTIONS_SHOWN,
+            ).items
+            if page.agent_id is not None
+            else []
         ),
         chosen={"channel": channel, "lane": lane, "intent": intent, "status": status},
         channels=channels,

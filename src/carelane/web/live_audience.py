@@ -2,8 +2,9 @@
 
 Supervisors and admins (who may see the queues) see every event of the workspace. An agent
 sees what concerns the conversations they hold and themselves: a conversation given to
-them, taken from them, moved or released from them, and everything that happens to one
-they hold meanwhile (a new post, a status change, a service-level warning or breach).
+them, taken from them, moved or released from them, everything that happens to one they
+hold meanwhile (a new post, a status change, a service-level warning or breach), their
+presence, and a note mentioning them.
 """
 
 from collections.abc import Collection
@@ -23,6 +24,8 @@ _GIVEN = frozenset({EventType.CONVERSATION_ASSIGNED, EventType.CONVERSATION_TAKE
 _LET_GO = frozenset({EventType.CONVERSATION_TRANSFERRED, EventType.CONVERSATION_RELEASED})
 _ENDED = frozenset({"resolved", "closed"})
 _SUPERVISORS_ONLY = frozenset({EventType.SUPERVISOR_ALERTED})
+_ABOUT_THE_AGENT = frozenset({EventType.AGENT_STATE_CHANGED, EventType.AGENT_MENTIONED})
+"""Told to the agent they name, whoever holds the conversation."""
 
 
 def workspace_agent_ids(
@@ -83,7 +86,7 @@ class Audience:
             return True
         if event.type in _SUPERVISORS_ONLY:
             return False
-        if event.type == EventType.AGENT_STATE_CHANGED:
+        if event.type in _ABOUT_THE_AGENT:
             return event.agent_id in self.agent_ids
         conversation = event.conversation_id
         was_held = conversation is not None and conversation in self.held

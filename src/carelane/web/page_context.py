@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from carelane.accounts.roles import Permission
 from carelane.accounts.schemas import SignedIn
 from carelane.domain.errors import NotFoundError
+from carelane.store.live_events import LIVE_TYPES
 from carelane.web.auth import find_signed_in
 from carelane.web.landing import signin_redirect
 from carelane.web.live_audience import workspace_agent_ids
@@ -74,6 +75,7 @@ class WorkspacePage:
             "workspaces": self.workspaces,
             "agent_id": self.agent_id,
             "supervises": self.supervises,
+            "live_kinds": " ".join(sorted(LIVE_TYPES)),
             **more,
         }
 

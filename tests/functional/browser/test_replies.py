@@ -120,14 +120,28 @@ def test_a_trainees_reply_waits_until_a_supervisor_approves_it(
     expect(page.locator(".timeline li.outbound").last).to_contain_text("So sorry for the wait")
 
 
-def test_an_internal_note_mentions_an_agent(page: Page, site: Site) -> None:
-    _take_one(page, site, BEN)
-    page.get_by_label(re.compile("^Internal note")).fill("@ana.ruiz could you check the refund?")
-    page.get_by_role("button", name="Add the internal note").click()
-    expect(page.locator("#notice")).to_have_text("Note added.")
-    expect(page.locator(".timeline li.note").last).to_contain_text(
-        "@ana.ruiz could you check the refund?"
-    )
+def test_an_internal_note_mentions_an_agent_who_is_told_at_once(
+    page: Page, site: Site, browser: Browser
+) -> None:
+    mentioned = browser.new_context(viewport=VIEWPORT)
+    mentioned.set_default_timeout(TIMEOUT_MS)
+    ana = mentioned.new_page()
+    try:
+        sign_in(ana, site, ANA, AGENT_PASSWORD, INBOX)
+        expect(ana.locator("body")).to_have_attribute("data-live", "connected")
+        _take_one(page, site, BEN)
+        page.get_by_label(re.compile("^Internal note")).fill(
+            "@ana.ruiz could you check the refund?"
+        )
+        page.get_by_role("button", name="Add the internal note").click()
+        expect(page.locator("#notice")).to_have_text("Note added.")
+        expect(page.locator(".timeline li.note").last).to_contain_text(
+            "@ana.ruiz could you check the refund?"
+        )
+        expect(ana.locator("#notice")).to_contain_text("mentioned you")
+        expect(ana.locator("#mentions")).to_contain_text("could you check the refund?")
+    finally:
+        mentioned.close()
 
 
 def test_a_reply_on_probation_goes_out_and_waits_for_a_scorecard(

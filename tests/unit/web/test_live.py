@@ -94,6 +94,10 @@ def test_an_agent_follows_what_they_hold() -> None:
     assert not audience.admits(_live(EventType.POST_RECEIVED, conversation=1))
     assert audience.admits(_live(EventType.AGENT_STATE_CHANGED, conversation=None, agent=7))
     assert not audience.admits(_live(EventType.AGENT_STATE_CHANGED, conversation=None, agent=8))
+    # a note naming them, on a conversation they do not hold
+    assert audience.admits(_live(EventType.AGENT_MENTIONED, conversation=40, agent=7))
+    assert not audience.admits(_live(EventType.AGENT_MENTIONED, conversation=40, agent=8))
+    assert 40 not in audience.held
 
 
 def test_an_agent_is_not_told_of_an_assignment_to_another() -> None:

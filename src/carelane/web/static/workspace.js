@@ -186,16 +186,14 @@
     source.addEventListener("resync", scheduleRefresh);
     source.onerror = function () { liveState("reconnecting…", "reconnecting"); };
     source.onmessage = scheduleRefresh;
-    const kinds = [
-      "post.received", "conversation.opened", "conversation.status_changed", "conversation.assigned",
-      "conversation.taken_over", "conversation.transferred", "conversation.released",
-      "conversation.priority_raised", "conversation.handed_off", "message.added", "triage.corrected",
-      "sla.warning", "sla.breached", "supervisor.alerted", "agent.state_changed",
-    ];
+    const kinds = (body.dataset.liveKinds || "").split(" ").filter(Boolean);
     for (const kind of kinds) {
       source.addEventListener(kind, function (message) {
         const event = JSON.parse(message.data);
         document.dispatchEvent(new CustomEvent("carelane:event", { detail: event }));
+        if (kind === "agent.mentioned" && event.data.by_name) {
+          notify(event.data.by_name + " mentioned you: " + (event.data.excerpt || ""), "info");
+        }
         if (body.dataset.conversationId && event.conversation_id !== null &&
             String(event.conversation_id) !== body.dataset.conversationId && !body.dataset.liveAll) {
           return; // a conversation's page follows that conversation only
