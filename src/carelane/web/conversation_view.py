@@ -64,6 +64,11 @@ class ConversationView:
     resolution_due_at: datetime | None
 
     @property
+    def category_names(self) -> list[str]:
+        """Every category of the workspace's lanes, for correcting one."""
+        return sorted({name for lane in self.lanes.lanes for name in lane.categories})
+
+    @property
     def mention_handles(self) -> list[str]:
         """How notes mention each agent of the roster: `@first.last`."""
         return sorted(".".join(agent.name.lower().split()) for agent in self.routing.agents)

@@ -114,6 +114,8 @@ def test_the_conversation_page_shows_thread_cards_triage_and_actions(
     assert 'id="customer-card"' in html
     assert 'id="triage-intent"' in html
     assert "Why priority" in html
+    for field in ("intent", "sentiment", "lane", "category"):
+        assert f'id="correct-{field}"' in html
     assert f"/api/v1/workspaces/acme/conversations/{acme['cat']}/status" in html
     assert f"/api/v1/workspaces/acme/conversations/{acme['cat']}/transfer" in html
     assert f"/api/v1/workspaces/acme/conversations/{acme['cat']}/hand-off" in html
