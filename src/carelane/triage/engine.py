@@ -290,7 +290,7 @@ def _nearest_examples(
     for key, members in groups.items():
         lanes = lanes_of[key]
         rows = lanes.similarities_of_batch(lanes.embed([posts[i].text for i in members]))
-        nearest.update(zip(members, lanes.nearest_examples(rows), strict=True))
+        nearest.update(zip(members, lanes.nearest_to_decide(rows), strict=True))
     return nearest
 
 

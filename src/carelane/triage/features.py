@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from carelane.triage.word_starts import at_word_starts
+
 DIMENSIONS = 1 << 20
 """Buckets of the hashed feature space (word and character n-grams share it)."""
 
@@ -30,11 +32,15 @@ MAX_CHARS = 1_000
 10,000-character post must cost no more than a tweet."""
 
 _SEPARATOR = " \x1e "  # between posts while a batch is normalised as one string
-_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+# A link, in any case: "https?://\S+|www\.\S+" ignoring case (U+017F is a long s), spelled
+# so that the pattern starts with the letters it can start with, which lets the scan skip
+# every other character.
+_URL = re.compile(r"[hHwW](?:(?<=[hH])[tT][tT][pP][sS\u017f]?://\S+|(?<=[wW])[wW][wW]\.\S+)")
 _MENTION = re.compile(r"@\w+")
 _DIGITS = re.compile(r"\d+")
-_ELONGATED = re.compile(r"([^\x1e])\1{2,}")
-_SPACES = re.compile(r"[^\S\x1e]+")  # whitespace, which to `\s` includes \x1e
+_ELONGATED = re.compile(r"([^\x1e])\1\1+")  # a character three times or more
+# Whitespace (which to `\s` includes \x1e) but a lone space, which needs no replacing.
+_SPACES = re.compile(r"[^\S\x1e ][^\S\x1e]*| [^\S\x1e]+")
 
 # Cues: phrasings that say what a post asks for, from the labelling guideline's
 # definitions. Each adds one feature, weighted `CUE_WEIGHT`, so that the models can
@@ -69,6 +75,8 @@ _CUES = {
     ),
 }
 CUE_WEIGHT = 4.0
+# The same cues, written to be searched faster (see `word_starts`); they find the same.
+_CUE_SCANS = {name: at_word_starts(pattern.pattern) for name, pattern in _CUES.items()}
 
 _BASE = np.uint64(0x100000001B3)  # FNV's 64-bit prime, as the polynomial's base
 _INVERSE = np.uint64(0xCE965057AFF6957B)  # _BASE * _INVERSE == 1 modulo 2**64
@@ -192,7 +200,7 @@ def _cue_features(
     ends = np.cumsum(lengths)
     rows: list[NDArray[np.int64]] = []
     columns: list[NDArray[np.int64]] = []
-    for name, pattern in _CUES.items():
+    for name, pattern in _CUE_SCANS.items():
         starts = np.fromiter((m.start() for m in pattern.finditer(joined)), dtype=np.int64)
         found = np.unique(np.searchsorted(ends, starts, side="right"))
         rows.append(found)

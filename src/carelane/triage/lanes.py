@@ -22,8 +22,10 @@
 Pure: no clock, no I/O; `decide_lane` accepts any text and never raises.
 """
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.resources import files
 
 import numpy as np
@@ -104,7 +106,7 @@ class LaneDecision:
         return self.categories[0].priority_boost if self.categories else 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Post:
     """A post's facts, folded once for matching."""
 
@@ -212,6 +214,31 @@ class CompiledLanes:
             NearestExamples(row_best, tuple(row_closest))
             for row_best, row_closest in zip(best, closest, strict=True)
         ]
+
+    def nearest_to_decide(self, similarities: NDArray[np.float32]) -> list["NearestExamples"]:
+        """What `nearest_examples` gives, but a post whose every example category's nearest
+        example is below the category's threshold gets one shared `NearestExamples` of
+        similarities of -inf: `decide_lane` then decides exactly as with the real ones (no
+        example places the post), and nothing is built for most posts of a batch."""
+        if not len(self._starts):
+            return self.nearest_examples(similarities)
+        least = np.array(
+            [
+                e.category.similarity
+                for e in sorted(self.entries, key=lambda e: e.slot)
+                if e.slot >= 0
+            ],
+            dtype=np.float32,
+        )
+        best = np.maximum.reduceat(similarities, self._starts, axis=1)
+        near = np.flatnonzero((best >= least).any(axis=1))
+        far = NearestExamples((-math.inf,) * len(least), (0,) * len(least))
+        found: list[NearestExamples] = [far] * len(similarities)
+        for row, nearest in zip(
+            near.tolist(), self.nearest_examples(similarities[near]), strict=True
+        ):
+            found[row] = nearest
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,21 +402,12 @@ def _rules_reasons(entry: _Entry, post: _Post) -> tuple[str, ...] | None:
     return None
 
 
-class _Examples:
-    """A post's nearest examples, worked out when first needed."""
-
-    def __init__(self, lanes: CompiledLanes, text: str, vector: NDArray[np.float32] | None) -> None:
-        self.lanes, self.text, self.vector = lanes, text, vector
-        self.found: NearestExamples | None = None
-
-    def nearest(self) -> NearestExamples:
-        if self.found is None:
-            if self.vector is not None:
-                similarities = self.lanes.similarities_of(self.vector)
-            else:
-                similarities = self.lanes.similarities(self.text)
-            self.found = self.lanes.nearest_examples(similarities[None, :])[0]
-        return self.found
+def _nearest_of(
+    lanes: CompiledLanes, text: str, vector: NDArray[np.float32] | None
+) -> "NearestExamples":
+    """A post's nearest examples, from its vector when given, else from its text."""
+    found = lanes.similarities_of(vector) if vector is not None else lanes.similarities(text)
+    return lanes.nearest_examples(found[None, :])[0]
 
 
 def decide_lane(
@@ -413,8 +431,6 @@ def decide_lane(
         _handle(facts.author_handle),
         _handle(facts.channel_handle),
     )
-    examples = _Examples(lanes, facts.text, vector)
-    examples.found = nearest
     ranked: list[tuple[int, float, int, CategoryMatch]] = []
     entries = lanes.entries
     shortlist = lanes.shortlist.of(post.found, nearest.similarity if nearest is not None else None)
@@ -434,7 +450,9 @@ def decide_lane(
             or (category.combine is Combine.ALL and rule_reasons is not None)
         )
         if compare:
-            found = examples.nearest()
+            if nearest is None:  # worked out once, for the first category that needs it
+                nearest = _nearest_of(lanes, facts.text, vector)
+            found = nearest
             similarity, closest = found.similarity[entry.slot], found.closest[entry.slot]
             if not similarity >= category.similarity:
                 reasons = None
@@ -448,7 +466,15 @@ def decide_lane(
             boost = category.priority_boost
             match = CategoryMatch(category.name, category.lane, score, reasons, boost)
             ranked.append((-boost, -score, order, match))
+    if not ranked:
+        return _default_decision(lanes.config.default_lane)
     ranked.sort(key=lambda entry: entry[:3])
     matches = tuple(entry[3] for entry in ranked)
-    lane = matches[0].lane if matches else lanes.config.default_lane
+    lane = matches[0].lane
     return LaneDecision(lane, matches, _why(lane, matches))
+
+
+@cache
+def _default_decision(lane: str) -> LaneDecision:
+    """The decision for a post no category matches (one, shared: it is immutable)."""
+    return LaneDecision(lane, (), _why(lane, ()))
