@@ -117,9 +117,17 @@ def choose_agent(
 def _free_in_best_groups(
     requirements: Requirements, roster: Roster, *, overflowing: bool
 ) -> list[tuple[RankKey, AgentSnapshot]]:
-    """The agents free to be pushed the conversation, with their rank keys, from the best
-    skill groups down until the best and the runners-up are certain to be among them."""
+    """The agents free to be pushed the conversation, with their rank keys: from the best
+    skill groups down until the best and the runners-up are certain to be among them, or
+    every free agent assessed when the roster has no skill groups (`ranking_groups`)."""
     groups = roster.ranking_groups
+    if groups is None:
+        fits = (
+            assess(agent, requirements, roster, overflowing=overflowing)
+            for agent in roster.agents
+            if is_free_for(agent, requirements)
+        )
+        return [(fit.rank_key, fit.agent) for fit in fits if fit.qualified]
     ranked: list[tuple[RankKey, AgentSnapshot]] = []
     for group in groups.ranked(requirements, overflowing=overflowing):
         if len(ranked) > RUNNERS_UP:

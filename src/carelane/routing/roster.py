@@ -47,6 +47,7 @@ class Roster:
     _agent_teams: Mapping[int, tuple[AgentProfile, frozenset[str]]] = field(
         init=False, repr=False, compare=False
     )
+    _pushed: bool = field(init=False, default=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         agents = {agent.id: agent for agent in self.agents}
@@ -90,11 +91,15 @@ class Roster:
         return kept
 
     @property
-    def ranking_groups(self) -> "SkillGroups":
-        """The skill groups a push ranks this roster's agents by: the ones kept, else the
-        roster's own, worked out as they are asked for and kept with it."""
+    def ranking_groups(self) -> "SkillGroups | None":
+        """The skill groups a push ranks this roster's agents by: the ones kept; else,
+        from the roster's second push on, its own, worked out as asked for and kept with
+        it; None for its first (a roster made for one decision does better without)."""
         groups = self.kept_skill_groups
         if groups is None:
+            if not self._pushed:
+                object.__setattr__(self, "_pushed", True)
+                return None
             from carelane.routing.skill_groups import SkillGroups  # they assess with rosters
 
             groups = SkillGroups({a.id: a.profile for a in self.agents}, self.teams, self.lanes)

@@ -170,6 +170,7 @@ def test_push_ranks_as_a_full_scan_of_every_agent_with_skill_groups_kept(
     ranked = sorted((fit for fit in fits if fit.qualified), key=lambda fit: fit.rank_key)
     assert decision.agent == ranked[0].agent
     assert decision.runners_up == tuple(fit.explain(NOW) for fit in ranked[1:4])
+    assert choose_agent(waiting, team, now=NOW) == decision  # by the roster's own groups
 
     moment = [
         replace(
