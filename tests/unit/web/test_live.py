@@ -2,7 +2,10 @@
 who sees which, the feed's numbering and catching up, and the influence label."""
 
 import asyncio
+import threading
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -19,6 +22,25 @@ from carelane.web.live_feed import RESYNC, LiveFeed, Numbered
 from carelane.workspaces.service import do_create_workspace
 
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def in_own_loop(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run `scenario` on an event loop of its own thread, as a web server runs streams
+    (and whatever loop this thread may have is left alone)."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(scenario())
+        except BaseException as error:  # handed to the test's thread below
+            failures.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the scenario did not end within a minute"
+    if failures:
+        raise failures[0]
 
 
 def _event(
@@ -129,7 +151,7 @@ def test_the_feed_numbers_events_and_replays_what_a_reconnecting_stream_missed()
         assert await asyncio.wait_for(subscription.next(), 1) == RESYNC
         feed.close()
 
-    asyncio.run(scenario())
+    in_own_loop(scenario)
 
 
 def test_events_reach_a_subscriber_once_their_transaction_commits_and_never_on_rollback(
@@ -165,7 +187,7 @@ def test_events_reach_a_subscriber_once_their_transaction_commits_and_never_on_r
         finally:
             feed.close()
 
-    asyncio.run(scenario())
+    in_own_loop(scenario)
 
 
 @pytest.mark.parametrize(
