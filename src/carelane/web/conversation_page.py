@@ -9,13 +9,14 @@ from carelane.domain.errors import NotFoundError
 from carelane.web.conversation_view import get_conversation_view
 from carelane.web.dependencies import SessionDep, utc_now
 from carelane.web.page_context import PageRefusal, not_found_page, page_response, workspace_page
+from carelane.web.row_ids import PathId
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/w/{workspace}/conversations/{conversation_id}", response_class=HTMLResponse)
 def conversation_page(
-    request: Request, workspace: str, conversation_id: int, session: SessionDep
+    request: Request, workspace: str, conversation_id: PathId, session: SessionDep
 ) -> HTMLResponse:
     """One conversation, to work it."""
     page = workspace_page(request, session, workspace)

@@ -16,6 +16,7 @@ from carelane.replies.notes import get_mentions
 from carelane.web.dependencies import SessionDep, utc_now
 from carelane.web.inbox_query import InboxFilters, agent_presence, get_inbox, inbox_choices
 from carelane.web.page_context import page_response, workspace_page
+from carelane.web.row_ids import MAX_ROW_ID
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,7 +38,7 @@ def _choice(value: str, kind: type[E], field: str) -> E | None:
 def _channel(value: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    if not value.isdigit() or not 1 <= int(value) <= MAX_ROW_ID:
         raise InvalidInputError([FieldError("channel", "a channel id (a number)")])
     return int(value)
 

@@ -131,11 +131,14 @@ def test_the_wallboard_shows_queues_and_agents(client: TestClient, acme: dict[st
 
 
 def test_a_bad_inbox_filter_names_its_field(client: TestClient, acme: dict[str, int]) -> None:
-    for name, value in (("intent", "grumble"), ("status", "asleep"), ("channel", "x")):
+    bad = (("intent", "grumble"), ("status", "asleep"), ("channel", "x"), ("channel", "9" * 30))
+    for name, value in bad:
         response = client.get("/w/acme/inbox", params={name: value})
         assert response.status_code == 422
         details = assert_error_shape(response.json(), "invalid_input")
         assert [d["field"] for d in details] == [name]
+    too_big = client.get(f"/w/acme/conversations/{'9' * 30}")
+    assert too_big.status_code == 422
 
 
 def test_the_landing_page_links_to_the_pages(client: TestClient, acme: dict[str, int]) -> None:
