@@ -45,15 +45,16 @@ _ROSTER_AGENTS = (
 def roster_agents(connection: Connection, frame: RosterFrame) -> list[AgentSnapshot]:
     """Every agent on the workspace's roster with a profile, their presence and loads,
     in one statement."""
-    rows: dict[int, list[Any]] = {}
-    for row in connection.execute(_ROSTER_AGENTS, {"workspace_id": frame.workspace_id}):
-        rows.setdefault(row.id, []).append(row)
+    presence: dict[int, tuple[str, Any]] = {}
+    held: dict[int, list[tuple[str, int]]] = {}
+    rows = connection.execute(_ROSTER_AGENTS, {"workspace_id": frame.workspace_id}).all()
+    for agent_id, state, idle_since, network, count in rows:
+        presence[agent_id] = (state, idle_since)
+        if network is not None:
+            held.setdefault(agent_id, []).append((network, count))
     return [
-        frame.moment(
-            agent_rows[0],
-            tuple((row.network, row.held) for row in agent_rows if row.network is not None),
-        )
-        for agent_id, agent_rows in rows.items()
+        frame.moment(agent_id, state, idle_since, tuple(held.get(agent_id, ())))
+        for agent_id, (state, idle_since) in presence.items()
         if agent_id in frame.profiles
     ]
 

@@ -180,14 +180,22 @@ class RosterFrame:
             idle_since=agent.idle_since,
         )
 
-    def moment(self, agent: Any, held: tuple[tuple[str, int], ...]) -> AgentSnapshot:
-        """`snapshot` of an agent holding `held` conversations per network, the same
-        object as long as nothing of it changes: most agents' presence and loads are as
-        they were at the decision before."""
-        key = (agent.id, agent.state, agent.idle_since, held)
+    def moment(
+        self, agent_id: int, state: str, idle_since: Any, held: tuple[tuple[str, int], ...]
+    ) -> AgentSnapshot:
+        """The agent at this moment, holding `held` conversations per network: the same
+        snapshot object as long as nothing of it changes, as most agents' presence and
+        loads are at the decision after."""
+        key = (agent_id, state, idle_since, held)
         snapshot = self._moments.get(key)
         if snapshot is None:
-            snapshot = self.snapshot(agent, {Network(network): count for network, count in held})
+            snapshot = AgentSnapshot(
+                id=agent_id,
+                profile=self.profiles[agent_id],
+                state=AgentState(state),
+                load={Network(network): count for network, count in held},
+                idle_since=idle_since,
+            )
             if len(self._moments) >= MAX_MOMENTS_PER_AGENT * max(len(self.profiles), 1):
                 self._moments.clear()
             self._moments[key] = snapshot

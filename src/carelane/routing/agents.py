@@ -140,6 +140,12 @@ class AgentProfile:
         return self.capacity.get(network, 0)
 
 
+def occupancy(load: Mapping[Network, int], slots: int) -> float:
+    """Conversations held (`load`, per network) over `slots`, all networks together; 1.0
+    for an agent with no slot."""
+    return sum(load.values()) / slots if slots else 1.0
+
+
 @dataclass(frozen=True, slots=True)
 class AgentSnapshot:
     """An agent at one moment: their profile, presence, conversations held per network,
@@ -165,8 +171,7 @@ class AgentSnapshot:
     @property
     def occupancy(self) -> float:
         """Conversations held over slots, all networks together (1.0 when it has none)."""
-        slots = sum(self.profile.capacity.values())
-        return sum(self.load.values()) / slots if slots else 1.0
+        return occupancy(self.load, sum(self.profile.capacity.values()))
 
     def describe_load(self, network: Network) -> str:
         return (

@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from carelane.domain.instants import utc_instant
-from carelane.routing.agents import AgentSnapshot
+from carelane.routing.agents import AgentSnapshot, AgentState, occupancy
 from carelane.routing.overflow import OverflowStage, overflow_stage
 from carelane.routing.qualification import Assessment, RankKey, assess
 from carelane.routing.requirements import ConversationToRoute, Requirements, requirements_for
@@ -129,20 +129,26 @@ def _free_in_best_groups(
         )
         return [(fit.rank_key, fit.agent) for fit in fits if fit.qualified]
     ranked: list[tuple[RankKey, AgentSnapshot]] = []
+    network = requirements.network
     for group in groups.ranked(requirements, overflowing=overflowing):
         if len(ranked) > RUNNERS_UP:
             break  # everyone in a later group ranks below all of these
-        for agent_id in group.agent_ids:
+        for agent_id, capacity, slots in group.members:
             agent = roster.agent(agent_id)
-            if agent is not None and is_free_for(agent, requirements):
-                idle = agent.idle_since
-                key: RankKey = (
-                    *group.rank,
-                    agent.occupancy,
-                    idle.timestamp() if idle is not None else float("-inf"),
-                    agent.id,
-                )
-                ranked.append((key, agent))
+            # `is_free_for` and `rank_key`, with the profile's slots the group holds
+            if agent is None or agent.state is not AgentState.AVAILABLE:
+                continue
+            load = agent.load
+            if load.get(network, 0) >= capacity:
+                continue
+            idle = agent.idle_since
+            key: RankKey = (
+                *group.rank,
+                occupancy(load, slots),
+                idle.timestamp() if idle is not None else float("-inf"),
+                agent_id,
+            )
+            ranked.append((key, agent))
     return ranked
 
 

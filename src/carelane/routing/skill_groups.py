@@ -27,10 +27,11 @@ MAX_KINDS = 4096
 
 @dataclass(frozen=True, slots=True)
 class SkillGroup:
-    """Agents who fit a kind of conversation equally well, in roster order."""
+    """Agents who fit a kind of conversation equally well, in roster order, each with
+    their slots on its network and on all networks together."""
 
     rank: FitRank
-    agent_ids: tuple[int, ...]
+    members: tuple[tuple[int, int, int], ...]
 
 
 class SkillGroups:
@@ -68,12 +69,15 @@ class SkillGroups:
         key = (requirements, overflowing)
         groups = self._ranked.get(key)
         if groups is None:
-            members: dict[FitRank, list[int]] = {}
+            members: dict[FitRank, list[tuple[int, int, int]]] = {}
             for agent in self._staff.agents:
                 fit = assess(agent, requirements, self._staff, overflowing=overflowing)
                 if fit.qualified:
-                    members.setdefault(fit.rank_key[:5], []).append(agent.id)
-            groups = tuple(SkillGroup(rank, tuple(ids)) for rank, ids in sorted(members.items()))
+                    capacity = agent.profile.capacity
+                    members.setdefault(fit.rank_key[:5], []).append(
+                        (agent.id, capacity.get(requirements.network, 0), sum(capacity.values()))
+                    )
+            groups = tuple(SkillGroup(rank, tuple(m)) for rank, m in sorted(members.items()))
             if len(self._ranked) >= MAX_KINDS:
                 self._ranked.clear()
             self._ranked[key] = groups
