@@ -22,6 +22,7 @@ from carelane.assignments.transfers import do_transfer
 from carelane.web.auth import allowed, check_own_agent
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES
+from carelane.web.row_ids import PathId
 
 router = APIRouter(
     tags=["assignments"],
@@ -38,7 +39,7 @@ _OWN_AGENT = Depends(check_own_agent)
     response_model=AssignmentOut,
 )
 def assign_conversation(
-    workspace_id: WorkspaceIdDep, conversation_id: int, body: AssignIn, session: SessionDep
+    workspace_id: WorkspaceIdDep, conversation_id: PathId, body: AssignIn, session: SessionDep
 ) -> AssignmentOut:
     """Give the conversation to the agent named, or (without `agent_id`) push it to the best
     agent available now; the answer says who and why, or why nobody. 409 when another
@@ -58,7 +59,7 @@ def assign_conversation(
     dependencies=[_OWN_AGENT],
 )
 def pull_next_conversation(
-    workspace_id: WorkspaceIdDep, agent_id: int, session: SessionDep
+    workspace_id: WorkspaceIdDep, agent_id: PathId, session: SessionDep
 ) -> AssignmentOut:
     """Give the agent the most urgent waiting conversation they may take, or say why there
     is none."""
@@ -73,7 +74,7 @@ def pull_next_conversation(
     response_model=AssignmentOut,
 )
 def take_over_conversation(
-    workspace_id: WorkspaceIdDep, conversation_id: int, body: TakeOverIn, session: SessionDep
+    workspace_id: WorkspaceIdDep, conversation_id: PathId, body: TakeOverIn, session: SessionDep
 ) -> AssignmentOut:
     """The agent given takes the conversation from whoever holds it, saying why (audited
     as `conversation.taken_over`); 409 when nobody holds it."""
@@ -92,7 +93,7 @@ def take_over_conversation(
     response_model=TransferOut,
 )
 def transfer_conversation(
-    workspace_id: WorkspaceIdDep, conversation_id: int, body: TransferIn, session: SessionDep
+    workspace_id: WorkspaceIdDep, conversation_id: PathId, body: TransferIn, session: SessionDep
 ) -> TransferOut:
     """Move the conversation to another lane, team or tier (a higher tier escalates) with a
     note; its holder is released and it waits in the target's queue."""
@@ -115,7 +116,7 @@ def transfer_conversation(
     dependencies=[_OWN_AGENT],
 )
 def set_agent_state(
-    workspace_id: WorkspaceIdDep, agent_id: int, body: AgentStateIn, session: SessionDep
+    workspace_id: WorkspaceIdDep, agent_id: PathId, body: AgentStateIn, session: SessionDep
 ) -> AgentStateOut:
     """Set the agent's presence: available, busy, away or offline."""
     return do_set_agent_state(

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from carelane.routing.agents import MAX_TIER, MIN_TIER, AgentState
 from carelane.routing.assignment import MAX_REASON_CHARS
 from carelane.routing.transfers import MAX_NOTE_CHARS
+from carelane.web.row_ids import BodyId
 
 
 class AssignIn(BaseModel):
@@ -16,7 +17,7 @@ class AssignIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    agent_id: int | None = Field(None, description="Leave out to push to the best agent.")
+    agent_id: BodyId | None = Field(None, description="Leave out to push to the best agent.")
 
 
 class TakeOverIn(BaseModel):
@@ -24,7 +25,7 @@ class TakeOverIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    agent_id: int = Field(description="The agent who takes it.")
+    agent_id: BodyId = Field(description="The agent who takes it.")
     reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON_CHARS)]
 
 
@@ -38,7 +39,7 @@ class TransferIn(BaseModel):
     to_lane: Annotated[str | None, Field(max_length=100)] = None
     to_team: Annotated[str | None, Field(max_length=100)] = None
     to_tier: Annotated[int | None, Field(ge=MIN_TIER, le=MAX_TIER)] = None
-    by_agent_id: int | None = None
+    by_agent_id: BodyId | None = None
 
 
 class AgentStateIn(BaseModel):

@@ -219,3 +219,20 @@ def test_presence_changes_are_logged_once(
     assert unknown.status_code == 404
     [event] = _events(session, "agent.state_changed")
     assert event.data == {"from": "offline", "to": "available"}
+
+
+def test_an_id_no_row_can_have_is_422_not_a_database_error(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    too_big = 2**63
+    for method, url, body in [
+        ("POST", f"{URL}/conversations/{too_big}/assignment", {}),
+        ("POST", f"{URL}/agents/{too_big}/next-conversation", None),
+        ("POST", f"{URL}/conversations/{too_big}/takeover", {"agent_id": 1, "reason": "x"}),
+        ("PUT", f"{URL}/agents/{too_big}/state", {"state": "busy"}),
+        ("POST", f"{URL}/conversations/1/assignment", {"agent_id": too_big}),
+        ("POST", f"{URL}/conversations/1/transfer", {"note": "x", "by_agent_id": too_big}),
+    ]:
+        response = client.request(method, url, json=body)
+        assert response.status_code == 422, (url, response.text)
+        assert response.json()["error"]["code"] == "invalid_input"
