@@ -53,13 +53,30 @@ def _stored_corrections(settings: Settings) -> "tuple[list[Correction], str]":
     )
 
 
-def train(ctx: typer.Context, output: ModelsFolder = None) -> None:
+def train(
+    ctx: typer.Context,
+    output: ModelsFolder = None,
+    cross_validate: Annotated[
+        bool,
+        typer.Option(
+            "--cross-validate", help="Print 5-fold cross-validated figures instead; write nothing."
+        ),
+    ] = False,
+) -> None:
     """Build every triage model from the data folder's labelled posts and the agents'
     corrections stored in the database (the latest of each post and field)."""
     from carelane.triage.models import load_models, shipped_models_folder
     from carelane.triage.training import TrainingUnavailableError, train_models
 
     settings = settings_of(ctx)
+    if cross_validate:
+        try:
+            _print_cross_validation(settings.data_dir)
+        except TrainingUnavailableError as error:
+            fail(str(error), USAGE_ERROR)
+        except FileNotFoundError as error:
+            fail(f"{error.filename}: no such file (data folder {settings.data_dir})", USAGE_ERROR)
+        return
     folder = output or shipped_models_folder()
     corrections, source = _stored_corrections(settings)
     out().print(source)
