@@ -134,11 +134,13 @@ def chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[
 
 
 def copy_out(engine: Engine) -> dict[str, list[dict[str, Any]]]:
-    """Every non-empty table's rows, as the store reads them back, in foreign-key order."""
+    """Every non-empty table's rows, as the store reads them back, in foreign-key order;
+    columns the database computes are left out (it computes them again)."""
     tables: dict[str, list[dict[str, Any]]] = {}
     with engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
-            rows = [dict(row) for row in connection.execute(select(table)).mappings()]
+            stored = [column for column in table.columns if column.computed is None]
+            rows = [dict(row) for row in connection.execute(select(*stored)).mappings()]
             if rows:
                 tables[table.name] = rows
     return tables
