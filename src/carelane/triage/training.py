@@ -46,6 +46,15 @@ def _sklearn() -> Any:
     return sklearn.linear_model, scipy.sparse
 
 
+def _one_thread() -> Any:
+    """Linear algebra on one thread while a model is fitted: several threads add partial
+    sums in an order that varies, and the solver's weights then differ in their last bits
+    from one machine (or run) to the next. One thread trains the same bytes anywhere."""
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # with sklearn
+
+    return threadpool_limits(limits=1)
+
+
 @dataclass(frozen=True, slots=True)
 class Example:
     """A training text, its label for one task, and how much it counts."""
@@ -105,7 +114,8 @@ def fit_task(
         max_iter=3_000,
         random_state=SEED,
     )
-    model.fit(matrix, target, sample_weight=np.array([e.weight for e in examples]))
+    with _one_thread():
+        model.fit(matrix, target, sample_weight=np.array([e.weight for e in examples]))
     coefficients = np.zeros((len(labels), DIMENSIONS))
     coefficients[:, used] = model.coef_[:, : len(used)]
     return labels, coefficients, model.intercept_, model.coef_[:, len(used) :]
