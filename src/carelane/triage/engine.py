@@ -17,10 +17,10 @@ import numpy as np
 
 from carelane.domain.triage import Intent, Sentiment
 from carelane.triage.actionability import judge_actionable
+from carelane.triage.lane_examples import NearestExamples
 from carelane.triage.lanes import (
     CategoryMatch,
     CompiledLanes,
-    NearestExamples,
     PostFacts,
     decide_lane,
 )

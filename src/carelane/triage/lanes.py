@@ -22,7 +22,6 @@
 Pure: no clock, no I/O; `decide_lane` accepts any text and never raises.
 """
 
-import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -33,6 +32,7 @@ from numpy.typing import NDArray
 
 from carelane.domain.posts import NormalisedPost
 from carelane.triage.lane_config import Category, Combine, LaneConfig, RuleSet
+from carelane.triage.lane_examples import NearestExamples, nearest_examples, nearest_to_decide
 from carelane.triage.lane_file import load_lane_config
 from carelane.triage.lane_shortlist import Shortlist, ShortlistEntry
 from carelane.triage.queries import Hashtag, QueryNode, Term, TermSet
@@ -194,60 +194,17 @@ class CompiledLanes:
         )
         return similarities
 
-    def nearest_examples(self, similarities: NDArray[np.float32]) -> list["NearestExamples"]:
+    def nearest_examples(self, similarities: NDArray[np.float32]) -> list[NearestExamples]:
         """For each row of similarities (posts x examples), each example category's nearest
         example: worked out for a whole batch at once."""
-        if not len(self._starts):
-            return [NearestExamples((), ()) for _ in range(len(similarities))]
-        best: list[tuple[float, ...]] = [
-            tuple(row) for row in np.maximum.reduceat(similarities, self._starts, axis=1).tolist()
-        ]
-        stops = [*self._starts[1:].tolist(), similarities.shape[1]]
-        closest = np.stack(
-            [
-                np.argmax(similarities[:, start:stop], axis=1) + 1
-                for start, stop in zip(self._starts.tolist(), stops, strict=True)
-            ],
-            axis=1,
-        ).tolist()
-        return [
-            NearestExamples(row_best, tuple(row_closest))
-            for row_best, row_closest in zip(best, closest, strict=True)
-        ]
+        return nearest_examples(self._starts, similarities)
 
-    def nearest_to_decide(self, similarities: NDArray[np.float32]) -> list["NearestExamples"]:
-        """What `nearest_examples` gives, but a post whose every example category's nearest
-        example is below the category's threshold gets one shared `NearestExamples` of
-        similarities of -inf: `decide_lane` then decides exactly as with the real ones (no
-        example places the post), and nothing is built for most posts of a batch."""
-        if not len(self._starts):
-            return self.nearest_examples(similarities)
-        least = np.array(
-            [
-                e.category.similarity
-                for e in sorted(self.entries, key=lambda e: e.slot)
-                if e.slot >= 0
-            ],
-            dtype=np.float32,
-        )
-        best = np.maximum.reduceat(similarities, self._starts, axis=1)
-        near = np.flatnonzero((best >= least).any(axis=1))
-        far = NearestExamples((-math.inf,) * len(least), (0,) * len(least))
-        found: list[NearestExamples] = [far] * len(similarities)
-        for row, nearest in zip(
-            near.tolist(), self.nearest_examples(similarities[near]), strict=True
-        ):
-            found[row] = nearest
-        return found
-
-
-@dataclass(frozen=True, slots=True)
-class NearestExamples:
-    """A post's similarity to each example category's nearest example, and which example
-    that is (from 1), by the category's slot."""
-
-    similarity: tuple[float, ...]
-    closest: tuple[int, ...]
+    def nearest_to_decide(self, similarities: NDArray[np.float32]) -> list[NearestExamples]:
+        """What `nearest_examples` gives, but one shared answer for every post no example
+        category's nearest example reaches the category's threshold (see `lane_examples`)."""
+        by_slot = sorted((e for e in self.entries if e.slot >= 0), key=lambda e: e.slot)
+        least = [e.category.similarity for e in by_slot]
+        return nearest_to_decide(self._starts, least, similarities)
 
 
 def _fact(
@@ -404,7 +361,7 @@ def _rules_reasons(entry: _Entry, post: _Post) -> tuple[str, ...] | None:
 
 def _nearest_of(
     lanes: CompiledLanes, text: str, vector: NDArray[np.float32] | None
-) -> "NearestExamples":
+) -> NearestExamples:
     """A post's nearest examples, from its vector when given, else from its text."""
     found = lanes.similarities_of(vector) if vector is not None else lanes.similarities(text)
     return lanes.nearest_examples(found[None, :])[0]
