@@ -156,18 +156,29 @@ def do_create_canned_response(
     check_response_text(fields.text)
     with unit_of_work(session):
         _check_title_free(session, workspace_id, fields.title)
-        response = CannedResponse(
-            workspace_id=workspace_id,
-            created_at=now,
-            updated_at=now,
-            created_by_user_id=user_id,
-            updated_by_user_id=user_id,
-        )
-        _apply(response, fields)
-        session.add(response)
-        session.flush()
-        _log(session, EventType.CANNED_RESPONSE_CREATED, response, user_id, now)
-        return response_out(response)
+        return response_out(_create(session, workspace_id, fields, user_id, now))
+
+
+def _create(
+    session: Session,
+    workspace_id: int,
+    fields: CannedResponseIn,
+    user_id: int | None,
+    now: datetime,
+) -> CannedResponse:
+    """Insert one canned response and log its creation, in the session's transaction."""
+    response = CannedResponse(
+        workspace_id=workspace_id,
+        created_at=now,
+        updated_at=now,
+        created_by_user_id=user_id,
+        updated_by_user_id=user_id,
+    )
+    _apply(response, fields)
+    session.add(response)
+    session.flush()
+    _log(session, EventType.CANNED_RESPONSE_CREATED, response, user_id, now)
+    return response
 
 
 def do_add_missing_canned_responses(
@@ -191,17 +202,7 @@ def do_add_missing_canned_responses(
         for fields in responses:
             if fields.title.lower() in taken:
                 continue
-            response = CannedResponse(
-                workspace_id=workspace_id,
-                created_at=now,
-                updated_at=now,
-                created_by_user_id=user_id,
-                updated_by_user_id=user_id,
-            )
-            _apply(response, fields)
-            session.add(response)
-            session.flush()
-            _log(session, EventType.CANNED_RESPONSE_CREATED, response, user_id, now)
+            _create(session, workspace_id, fields, user_id, now)
             taken.add(fields.title.lower())
             added += 1
     return added
