@@ -6,6 +6,7 @@ becomes once read.
     lanes:
       - name: Marketing/PR
         description: ...                 # optional
+        audience: marketing              # optional: customer_service (default) | marketing
         categories:
           - name: Crisis Communications
             description: ...             # optional
@@ -33,11 +34,12 @@ meets any of its sets. Within one condition any listed value will do:
     min_followers  the author has at least this many followers
 
 A post that lacks a fact (no intent yet, followers unknown) does not meet a condition on
-it. `default_lane` names one of the lanes. Lane names are unique, and so are category
-names across the whole file, in any case. Every problem in a file is reported at once,
-each with its line, column and field path; unknown fields, duplicate names and keys,
-unparsable queries and YAML syntax errors are all problems. `lane_file.load_lane_config`
-reads such a file into a `LaneConfig`.
+it. A lane's `audience` says who works it: the Marketing/PR team reads and works only
+the conversations of `marketing` lanes. `default_lane` names one of the lanes. Lane names
+are unique, and so are category names across the whole file, in any case. Every problem
+in a file is reported at once, each with its line, column and field path; unknown fields,
+duplicate names and keys, unparsable queries and YAML syntax errors are all problems.
+`lane_file.load_lane_config` reads such a file into a `LaneConfig`.
 """
 
 from dataclasses import dataclass
@@ -61,6 +63,13 @@ and with eight tweets of one crowd-labelled reason as examples, a third of the t
 matches carry that reason, four times the rate of chance. A category that must rarely
 fire by mistake sets a higher one (the shipped airline file's Marketing/PR uses 0.35)."""
 MAX_PRIORITY_BOOST = 100
+
+
+class LaneAudience(StrEnum):
+    """Who works a lane's conversations besides agents and supervisors, who work every lane."""
+
+    CUSTOMER_SERVICE = "customer_service"  # the contact centre only
+    MARKETING = "marketing"  # the Marketing/PR team too, who see no other lanes
 
 
 class Combine(StrEnum):
@@ -110,6 +119,7 @@ class SwimLane:
     name: str
     categories: tuple[Category, ...] = ()
     description: str | None = None
+    audience: LaneAudience = LaneAudience.CUSTOMER_SERVICE
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +135,12 @@ class LaneConfig:
     def categories(self) -> tuple[Category, ...]:
         """Every category of every lane, in file order."""
         return tuple(category for lane in self.lanes for category in lane.categories)
+
+    @property
+    def marketing_lanes(self) -> frozenset[str]:
+        """The names of the lanes the Marketing/PR team works (`audience: marketing`)."""
+        marketing = LaneAudience.MARKETING
+        return frozenset(lane.name for lane in self.lanes if lane.audience is marketing)
 
 
 LaneConfigProblem = ConfigProblem

@@ -27,6 +27,7 @@ from carelane.triage.lane_config import (
     SUPPORTED_VERSION,
     Category,
     Combine,
+    LaneAudience,
     LaneConfig,
     LaneConfigError,
     RuleSet,
@@ -51,7 +52,7 @@ def load_lane_config_file(path: str | Path) -> LaneConfig:
 
 
 _ROOT_FIELDS = {"version": True, "default_lane": True, "lanes": True}
-_LANE_FIELDS = {"name": True, "description": False, "categories": False}
+_LANE_FIELDS = {"name": True, "description": False, "audience": False, "categories": False}
 _CATEGORY_FIELDS = {
     "name": True,
     "description": False,
@@ -137,8 +138,12 @@ class _Loader(NodeReader):
                     if category is not None:
                         categories.append(category)
             description = self.optional_text(fields.get("description"), (*path, "description"))
+            audience = LaneAudience.CUSTOMER_SERVICE
+            if "audience" in fields:
+                value = self.choice(fields["audience"], (*path, "audience"), tuple(LaneAudience))
+                audience = LaneAudience(value) if value is not None else audience
             if name is not None:
-                lanes.append(SwimLane(name, tuple(categories), description))
+                lanes.append(SwimLane(name, tuple(categories), description, audience))
         return lanes
 
     def category(

@@ -10,10 +10,12 @@ from carelane.domain.errors import InvalidInputError
 from carelane.triage.lane_config import (
     DEFAULT_SIMILARITY,
     Combine,
+    LaneAudience,
     LaneConfigError,
     LaneConfigProblem,
 )
 from carelane.triage.lane_file import load_lane_config, load_lane_config_file
+from carelane.triage.lanes import SHIPPED_CONFIGS, shipped_lane_config
 from carelane.triage.queries import Hashtag, Phrase
 
 VALID = dedent(
@@ -374,3 +376,37 @@ def test_files_name_their_path_and_must_be_utf8(tmp_path: Path) -> None:
 
     with pytest.raises(FileNotFoundError):
         load_lane_config_file(tmp_path / "missing.yaml")
+
+
+def test_a_lanes_audience_marks_the_lanes_marketing_works() -> None:
+    text = dedent(
+        """\
+        version: 1
+        default_lane: Customer Service
+        lanes:
+          - name: Marketing/PR
+            audience: marketing
+          - name: Customer Service
+            audience: customer_service
+          - name: Sales
+        """
+    )
+    config = load_lane_config(text)
+    assert [lane.audience for lane in config.lanes] == [
+        LaneAudience.MARKETING,
+        LaneAudience.CUSTOMER_SERVICE,
+        LaneAudience.CUSTOMER_SERVICE,
+    ]
+    assert config.marketing_lanes == frozenset({"Marketing/PR"})
+
+
+def test_an_unknown_audience_is_named_at_its_line() -> None:
+    text = "version: 1\ndefault_lane: A\nlanes:\n  - name: A\n    audience: press\n"
+    assert problems(text) == [
+        "lanes.yaml:5:15: lanes[0].audience: 'press' is not one of customer_service, marketing"
+    ]
+
+
+def test_the_shipped_files_mark_their_marketing_lane() -> None:
+    for name in SHIPPED_CONFIGS:
+        assert shipped_lane_config(name).marketing_lanes == frozenset({"Marketing/PR"})
