@@ -9,7 +9,11 @@ waiting, stored through the ingest before any timing. Measured, each call timed 
       `--workers` processes (1 and 4) each with its own engine: decisions per second over
       the whole run, and p50, p99 and the slowest call;
   (b) pull: `do_next_conversation` for every agent, `--rounds` times (3), over the same
-      workers: the same figures.
+      workers: the same figures;
+  (c) dispatch: `do_dispatch_waiting` in batches of `--batch` (200) by one process, on a
+      database of its own, until the queue is empty or nobody has a free slot: decisions
+      per second over the whole run, and p50, p99 and the slowest batch, per batch and
+      per decision (a batch's time over the decisions it made).
 
 Figures are printed; nothing about time is asserted. Targets: >= 1,000 decisions/s and
 p99 < 50 ms for "next conversation" with 200 agents on PostgreSQL.
@@ -27,6 +31,7 @@ from datetime import UTC, datetime
 
 import psycopg
 
+from carelane.assignments.dispatch import do_dispatch_waiting
 from carelane.assignments.next_conversation import do_next_conversation
 from carelane.assignments.rehearsal import Rehearsal, stage_rehearsal
 from carelane.assignments.service import do_assign
@@ -114,6 +119,41 @@ def run(url: str, workspace_id: int, kind: str, idents: list[int], workers: int)
     )
 
 
+def dispatch(url: str, workspace_id: int, batch: int) -> str:
+    """Batches dispatched one after another, each timed alone, until one assigns nothing."""
+    engine = create_database_engine(url)
+    batches: list[tuple[float, int]] = []
+    try:
+        with create_session_factory(engine)() as session:
+            start = time.perf_counter()
+            while True:
+                began = time.perf_counter()
+                done = do_dispatch_waiting(
+                    session=session, workspace_id=workspace_id, now=NOW, limit=batch
+                )
+                if not done.assigned:
+                    break
+                batches.append((time.perf_counter() - began, done.assigned))
+            elapsed = time.perf_counter() - start
+    finally:
+        engine.dispose()
+    decisions = sum(assigned for _, assigned in batches)
+    per_batch = sorted(seconds for seconds, _ in batches)
+    per_decision = sorted(seconds / assigned for seconds, assigned in batches)
+
+    def p99(values: list[float]) -> float:
+        return values[min(len(values) - 1, int(len(values) * 0.99))]
+
+    return (
+        f"{decisions / elapsed:>8,.0f} decisions/s  batch size {batch}: "
+        f"per batch p50 {statistics.median(per_batch) * 1e3:6.2f} ms  "
+        f"p99 {p99(per_batch) * 1e3:6.2f} ms  max {per_batch[-1] * 1e3:7.2f} ms; "
+        f"per decision p50 {statistics.median(per_decision) * 1e3:5.2f} ms  "
+        f"p99 {p99(per_decision) * 1e3:5.2f} ms  ({decisions:,} decisions, "
+        f"{len(batches)} batches)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=200)
@@ -121,6 +161,7 @@ def main() -> None:
     parser.add_argument("--pushes", type=int, default=2_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", default="1,4")
+    parser.add_argument("--batch", type=int, default=200)
     options = parser.parse_args()
 
     print(
@@ -138,6 +179,11 @@ def main() -> None:
         pulls = [agent for _ in range(options.rounds) for agent in agents]
         print(f"    (a) push  {run(url, workspace_id, 'push', pushes, workers)}")
         print(f"    (b) pull  {run(url, workspace_id, 'pull', pulls, workers)}")
+    url = fresh_database()
+    started = time.perf_counter()
+    rehearsal = seed(url, options.agents, options.waiting)
+    print(f"  1 dispatcher: seeded in {time.perf_counter() - started:.1f} s (untimed)")
+    print(f"    (c) dispatch  {dispatch(url, rehearsal.workspace_id, options.batch)}")
     with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
     print("targets: >= 1,000 decisions/s; next conversation p99 < 50 ms (200 agents)")

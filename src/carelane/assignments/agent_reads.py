@@ -18,7 +18,7 @@ from carelane.assignments.roster_store import (
 )
 from carelane.domain.channels import Network
 from carelane.domain.errors import NotFoundError
-from carelane.routing.agents import AgentSnapshot
+from carelane.routing.agents import AgentSnapshot, AgentState
 
 _c, _ch, _a, _w = conversation_t.c, channel_t.c, agent_t.c, workspace_t.c
 
@@ -91,6 +91,18 @@ LOCK_PULLING_AGENT = (
     .with_for_update(of=agent_t)
 )
 """The agent's row locked, with the workspace's roster version and lanes file."""
+LOCK_AVAILABLE_AGENTS = (
+    select(_a.id)
+    .where(
+        _a.workspace_id == bindparam("workspace_id"),
+        _a.on_roster,
+        _a.state == AgentState.AVAILABLE.value,
+    )
+    .order_by(_a.id)
+    .with_for_update(skip_locked=True)
+)
+"""The rows of the workspace's available agents on the roster, locked, but those another
+transaction holds locked (on PostgreSQL): someone is giving them a conversation."""
 
 
 def lock_agent(

@@ -118,3 +118,37 @@ QUEUE_HEADS = {
     for at_risk in (True, False)
     for default_lane_too in (True, False)
 }
+
+
+def dispatch_head(*, at_risk: bool, among: bool) -> Select[*tuple[Any, ...]]:
+    """The first `:limit` conversations of workspace `:workspace_id` waiting for an agent,
+    either those at risk (response due by `:at_risk_until`) or the others, in queue order
+    (only those of `:among`, when `among`), each locked and with the workspace's roster
+    version and lanes file: a dispatcher's batch. On PostgreSQL a conversation another
+    transaction holds locked is passed over (`SKIP LOCKED`) for the next."""
+    due = _c.response_due_at
+    risk = (
+        due <= bindparam("at_risk_until")
+        if at_risk
+        else or_(due > bindparam("at_risk_until"), due.is_(None))
+    )
+    query = (
+        select(*ROUTE_COLUMNS, _w.roster_version, _w.lanes_yaml)
+        .join(channel_t, _ch.id == _c.channel_id)
+        .join(workspace_t, _w.id == _c.workspace_id)
+        .where(*_waiting(bindparam("workspace_id")), risk)
+    )
+    if among:
+        query = query.where(_c.id.in_(bindparam("among", expanding=True)))
+    return (
+        query.order_by(*QUEUE_ORDER)
+        .limit(bindparam("limit"))
+        .with_for_update(of=conversation_t, skip_locked=True)
+    )
+
+
+DISPATCH_HEADS = {
+    (at_risk, among): dispatch_head(at_risk=at_risk, among=among)
+    for at_risk in (True, False)
+    for among in (True, False)
+}

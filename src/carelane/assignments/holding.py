@@ -144,6 +144,35 @@ def record_hold(
         else:
             connection.execute(_HOLD_FROM, {**values, "previous": holder})
     connection.execute(_BUSY_SINCE, {"agent": snapshot.id, "at": now})
+    events, result = hold_record(
+        frame=frame,
+        conversation=conversation,
+        snapshot=snapshot,
+        outcome=outcome,
+        explanation=explanation,
+        now=now,
+        by_agent_id=by_agent_id,
+        event=event,
+        extra=extra,
+    )
+    append_events(session, events, now=now)
+    return result
+
+
+def hold_record(
+    *,
+    frame: RosterFrame,
+    conversation: ConversationToRoute,
+    snapshot: AgentSnapshot,
+    outcome: str,
+    explanation: str,
+    now: datetime,
+    by_agent_id: int | None,
+    event: EventType = EventType.CONVERSATION_ASSIGNED,
+    extra: dict[str, Any] | None = None,
+) -> tuple[list[EventRow], AssignmentOut]:
+    """The events that say the agent of `snapshot` holds `conversation` from `now` (see
+    `record_hold`), and the decision as the caller answers it; nothing written."""
     roster = frame.roster([snapshot])
     notice = owning_lane_notice(conversation=conversation, agent=snapshot, roster=roster)
     events = [
@@ -177,8 +206,7 @@ def record_hold(
                 },
             )
         )
-    append_events(session, events, now=now)
-    return AssignmentOut(
+    return events, AssignmentOut(
         conversation_id=conversation.id,
         agent_id=snapshot.id,
         agent_name=snapshot.name,

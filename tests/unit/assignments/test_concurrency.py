@@ -1,7 +1,8 @@
 """Decisions while another transaction holds a row they want, on PostgreSQL (SQLite's one
 writer at a time cannot meet one): a push passes over an agent being given a conversation
 for the next best, and waits for them only when nobody else may take it; a pull takes
-the next conversation when another is taking the first.
+the next conversation when another is taking the first; a dispatch leaves both to the
+transaction holding them and waits for neither.
 
 PostgreSQL only: runs on the server the suite uses, never skipped.
 """
@@ -11,6 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select, text
 
+from carelane.assignments.dispatch import do_dispatch_waiting
 from carelane.assignments.next_conversation import do_next_conversation
 from carelane.assignments.rehearsal import stage_rehearsal
 from carelane.assignments.schemas import AssignmentOut
@@ -123,3 +125,29 @@ def test_a_pull_takes_the_next_conversation_when_another_is_taking_the_first(
     assert meanwhile.explanation.startswith(f"conversation {second}:")
     assert after.conversation_id == first
     assert third not in (meanwhile.conversation_id, after.conversation_id)
+
+
+def test_a_dispatch_passes_over_a_conversation_and_an_agent_others_hold_locked(
+    pg_engine: Engine,
+) -> None:
+    sessions = create_session_factory(pg_engine)
+    with sessions() as session:
+        staged = stage_rehearsal(session=session, agents=3, waiting=4, capacity=5, now=NOW)
+    first, *others = staged.conversation_ids
+    busy, *free = staged.agent_ids
+
+    with pg_engine.connect() as other:
+        other.execute(select(Conversation.id).where(Conversation.id == first).with_for_update())
+        other.execute(select(Agent.id).where(Agent.id == busy).with_for_update())
+        with sessions() as session:
+            meanwhile = do_dispatch_waiting(
+                session=session, workspace_id=staged.workspace_id, now=NOW
+            )
+        other.rollback()
+    with sessions() as session:
+        after = do_dispatch_waiting(session=session, workspace_id=staged.workspace_id, now=NOW)
+
+    assert [d.conversation_id for d in meanwhile.decisions] == others
+    assert {d.agent_id for d in meanwhile.decisions} == set(free)
+    assert meanwhile.agents_passed_over == 1
+    assert [(d.conversation_id, d.agent_id) for d in after.decisions] == [(first, busy)]
