@@ -14,10 +14,13 @@ class Permission(StrEnum):
     READ_WORKSPACE = "read_workspace"
     """See the workspace, its channels and its configuration."""
     HANDLE_CONVERSATIONS = "handle_conversations"
-    """Read and work the workspace's conversations, posts, customers; correct triage; pull
-    the next conversation and set one's own presence."""
+    """Read and work the workspace's conversations of every lane, posts, customers; correct
+    triage; pull the next conversation and set one's own presence."""
     READ_MARKETING_LANE = "read_marketing_lane"
-    """Read the marketing lane's posts and conversations."""
+    """Read and work the conversations of the lanes the workspace's lanes file marks
+    `audience: marketing`: their posts, replies and notes, their customers' history in
+    those lanes, their live events. Without HANDLE_CONVERSATIONS (the Marketing/PR team)
+    nothing of the other lanes is seen: a conversation there is a 404."""
     VIEW_QUEUES = "view_queues"
     """See the queue and every agent's load."""
     REASSIGN = "reassign"

@@ -143,12 +143,16 @@ DEMO_AGENTS = (
 )
 """Agents of the shipped example teams file, which the demo gives its workspaces."""
 DEMO_AGENT_PASSWORD = "demo-agent-pass"  # noqa: S105 - the demo's published password
+DEMO_MARKETING = ("grace.lee@example.com", "Grace Lee", "demo-marketing")
+"""Of the example teams file's Marketing/PR team: she sees and works the Marketing/PR lane
+only."""
 
 
 def add_demo_accounts(settings: Settings) -> list[tuple[str, str, str]]:
     """Give every workspace without a teams file the shipped example's teams and agents,
-    and add the demo supervisor and agents (members of every workspace, linked to the
-    agents of their email) unless they exist; (email, password, role) of each."""
+    and add the demo supervisor, agents and Marketing/PR member (members of every
+    workspace, linked to the agents of their email) unless they exist; (email, password,
+    role) of each."""
     from importlib.resources import files
 
     from carelane.accounts.passwords import Passwords
@@ -161,6 +165,7 @@ def add_demo_accounts(settings: Settings) -> list[tuple[str, str, str]]:
     email, name, supervisor_password = DEMO_SUPERVISOR
     accounts = [(email, name, supervisor_password, Role.SUPERVISOR)]
     accounts += [(e, n, DEMO_AGENT_PASSWORD, Role.AGENT) for e, n in DEMO_AGENTS]
+    accounts.append((*DEMO_MARKETING, Role.MARKETING))
     engine, sessions = open_database(settings)
     try:
         with sessions() as session:

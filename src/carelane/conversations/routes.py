@@ -5,7 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from carelane.accounts.roles import Permission
 from carelane.conversations.handoff import HandOffChannel, do_hand_off
 from carelane.conversations.schemas import (
     ConversationDetail,
@@ -24,15 +23,16 @@ from carelane.conversations.service import (
 from carelane.conversations.status import do_set_status
 from carelane.domain.conversations import ConversationStatus
 from carelane.posts.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from carelane.web.auth import allowed
+from carelane.web.auth import allowed_in_lanes
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES
+from carelane.web.lane_access import LanesSeenDep
 from carelane.web.row_ids import MAX_ROW_ID, PathId
 
 router = APIRouter(
     tags=["conversations"],
     responses=ERROR_RESPONSES,
-    dependencies=[allowed(Permission.HANDLE_CONVERSATIONS, "work conversations")],
+    dependencies=[allowed_in_lanes("work conversations")],
 )
 
 
@@ -41,6 +41,7 @@ def list_conversations(
     *,
     workspace: str,
     session: SessionDep,
+    lanes_seen: LanesSeenDep,
     channel: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID, description="Channel id.")] = None,
     status: ConversationStatus | None = None,
     since: Annotated[datetime | None, Query(description="Last message at or after.")] = None,
@@ -69,6 +70,7 @@ def list_conversations(
         author_handle=author,
         lane=lane,
         min_priority=min_priority,
+        lanes_seen=lanes_seen,
     )
     return get_conversations(
         session=session,

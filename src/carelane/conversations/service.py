@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Row, Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from carelane.conversations.lane_scope import LanesSeen, lane_among
 from carelane.conversations.schemas import (
     AuthorOut,
     ConversationDetail,
@@ -63,6 +64,7 @@ class ConversationFilters:
     author_ids: Sequence[int] | None = None
     lane: str | None = None  # the lane's name, any case
     min_priority: int | None = None  # priority at least this
+    lanes_seen: LanesSeen = None  # only conversations in these lanes (None: every lane)
 
 
 ConversationQuery = Select[Conversation, Channel, Author]
@@ -115,6 +117,8 @@ def _filtered(query: ConversationQuery, filters: ConversationFilters) -> Convers
     check_min_priority(filters.min_priority)
     if filters.lane:
         query = query.where(func.lower(Conversation.lane) == filters.lane.strip().lower())
+    if filters.lanes_seen is not None:
+        query = query.where(lane_among(Conversation.lane, filters.lanes_seen))
     if filters.min_priority is not None:
         query = query.where(Conversation.priority >= filters.min_priority)
     if filters.channel_id is not None:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from carelane.conversations.lane_scope import LanesSeen
 from carelane.conversations.schemas import AuthorOut, ConversationOut
 from carelane.conversations.service import ConversationFilters, get_conversation_page
 from carelane.customers.linking import LinkedBy
@@ -160,9 +161,12 @@ def do_link_identity(
     return identity_out(identity, author)
 
 
-def get_customer(*, session: Session, workspace: str, customer_id: int) -> CustomerDetail:
+def get_customer(
+    *, session: Session, workspace: str, customer_id: int, lanes_seen: LanesSeen = None
+) -> CustomerDetail:
     """Customer `customer_id` of workspace `workspace` with every linked identity, and the
-    conversations and recent posts of all of them, on every channel.
+    conversations and recent posts of all of them, on every channel, in `lanes_seen`
+    (None: every lane).
 
     NotFoundError when the customer is not one of the workspace's own.
     """
@@ -178,7 +182,7 @@ def get_customer(*, session: Session, workspace: str, customer_id: int) -> Custo
     ).all()
     identities = [identity_out(identity, author) for identity, author in rows]
     conversations, posts = _history(
-        session, workspace_id, [identity.author.id for identity in identities]
+        session, workspace_id, [identity.author.id for identity in identities], lanes_seen
     )
     return CustomerDetail(
         **CustomerOut.model_validate(customer).model_dump(),
@@ -188,9 +192,11 @@ def get_customer(*, session: Session, workspace: str, customer_id: int) -> Custo
     )
 
 
-def get_author(*, session: Session, workspace: str, author_id: int) -> AuthorDetail:
+def get_author(
+    *, session: Session, workspace: str, author_id: int, lanes_seen: LanesSeen = None
+) -> AuthorDetail:
     """Author `author_id` of workspace `workspace`, the customer they are linked to (if
-    any), and their conversations and recent posts.
+    any), and their conversations and recent posts in `lanes_seen` (None: every lane).
 
     NotFoundError when the author is not one of the workspace's own.
     """
@@ -203,7 +209,7 @@ def get_author(*, session: Session, workspace: str, author_id: int) -> AuthorDet
         .join(Customer, Customer.id == Identity.customer_id)
         .where(Identity.author_id == author_id)
     ).first()
-    conversations, posts = _history(session, workspace_id, [author_id])
+    conversations, posts = _history(session, workspace_id, [author_id], lanes_seen)
     return AuthorDetail(
         **AuthorOut.model_validate(author).model_dump(),
         identity=identity_out(link[0], author) if link else None,
@@ -214,18 +220,18 @@ def get_author(*, session: Session, workspace: str, author_id: int) -> AuthorDet
 
 
 def _history(
-    session: Session, workspace_id: int, author_ids: list[int]
+    session: Session, workspace_id: int, author_ids: list[int], lanes_seen: LanesSeen
 ) -> tuple[list[ConversationOut], list[PostOut]]:
     conversations = get_conversation_page(
         session=session,
         workspace_id=workspace_id,
-        filters=ConversationFilters(author_ids=author_ids),
+        filters=ConversationFilters(author_ids=author_ids, lanes_seen=lanes_seen),
         limit=HISTORY_CONVERSATIONS,
     )
     posts = get_post_page(
         session=session,
         workspace_id=workspace_id,
-        filters=PostFilters(author_ids=author_ids),
+        filters=PostFilters(author_ids=author_ids, lanes_seen=lanes_seen),
         limit=HISTORY_POSTS,
     )
     return conversations.items, posts.items

@@ -31,6 +31,7 @@ from carelane.web.dependencies import (
     utc_now,
 )
 from carelane.web.errors import ERROR_RESPONSES, error_body, printable
+from carelane.web.lane_access import LanesSeenDep
 from carelane.web.row_ids import MAX_ROW_ID, PathId
 from carelane.workspaces.service import get_workspace_slugs
 
@@ -161,6 +162,7 @@ def list_posts(
     *,
     workspace: str,
     session: SessionDep,
+    lanes_seen: LanesSeenDep,
     channel: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID, description="Channel id.")] = None,
     direction: Direction | None = None,
     since: Annotated[datetime | None, Query(description="Created at or after.")] = None,
@@ -196,6 +198,7 @@ def list_posts(
         actionable=actionable,
         lane=lane,
         min_priority=min_priority,
+        lanes_seen=lanes_seen,
     )
     return get_posts(
         session=session,

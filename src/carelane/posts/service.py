@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from carelane.config import Settings
+from carelane.conversations.lane_scope import LanesSeen, lane_among
 from carelane.domain.channels import Direction
 from carelane.domain.errors import NotFoundError
 from carelane.domain.triage import Intent, Sentiment
@@ -34,7 +35,7 @@ from carelane.posts.schemas import (
     TriageDetail,
     TriageSummary,
 )
-from carelane.store.models import Author, Channel, Post, PostTriage
+from carelane.store.models import Author, Channel, Conversation, Post, PostTriage
 from carelane.workspaces.service import get_workspace_id
 
 
@@ -61,6 +62,7 @@ class PostFilters:
     actionable: bool | None = None
     lane: str | None = None  # the lane's name, any case
     min_priority: int | None = None  # priority at least this
+    lanes_seen: LanesSeen = None  # only posts of conversations in these lanes (None: all)
 
 
 PostQuery = Select[Post, Channel, Author, PostTriage]
@@ -154,6 +156,13 @@ def _filtered(query: PostQuery, filters: PostFilters) -> PostQuery:
         query = query.where(Post.conversation_id == filters.conversation_id)
     if filters.author_ids is not None:
         query = query.where(Post.author_id.in_(filters.author_ids))
+    if filters.lanes_seen is not None:
+        query = query.where(
+            exists().where(
+                Conversation.id == Post.conversation_id,
+                lane_among(Conversation.lane, filters.lanes_seen),
+            )
+        )
     return _filtered_by_triage(query, filters)
 
 

@@ -6,9 +6,10 @@ agent, refuses the note and says so."""
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from carelane.conversations.lane_scope import LanesSeen, lane_among
 from carelane.domain.conversations import MessageKind
 from carelane.domain.errors import FieldError, InvalidInputError, NotFoundError
 from carelane.domain.events import EventType
@@ -17,7 +18,7 @@ from carelane.replies.mentions import MentionableAgent, find_mentions
 from carelane.replies.schemas import MentionList, MentionNotice, MentionOut, NoteOut
 from carelane.store.database import unit_of_work
 from carelane.store.events import EventRow, append_events
-from carelane.store.models import Agent, Event, Message, UserAccount
+from carelane.store.models import Agent, Conversation, Event, Message, UserAccount
 
 MAX_NOTE_CHARS = 5000
 EXCERPT_CHARS = 140
@@ -156,24 +157,32 @@ def _user_name(session: Session, user_id: int | None) -> str:
 
 
 def get_mentions(
-    *, session: Session, workspace_id: int, agent_id: int, limit: int = 50
+    *,
+    session: Session,
+    workspace_id: int,
+    agent_id: int,
+    limit: int = 50,
+    lanes_seen: LanesSeen = None,
 ) -> MentionList:
-    """The notes that mention the agent, newest first. NotFoundError for an agent of
-    another workspace."""
+    """The notes that mention the agent, newest first, in conversations of `lanes_seen`
+    (None: every lane). NotFoundError for an agent of another workspace."""
     if not session.scalar(
         select(Agent.id).where(Agent.id == agent_id, Agent.workspace_id == workspace_id)
     ):
         raise NotFoundError(f"no agent {agent_id} in this workspace")
-    rows = session.execute(
-        select(Event.conversation_id, Event.occurred_at, Event.data)
-        .where(
-            Event.workspace_id == workspace_id,
-            Event.type == EventType.AGENT_MENTIONED.value,
-            Event.agent_id == agent_id,
-        )
-        .order_by(Event.occurred_at.desc(), Event.id.desc())
-        .limit(limit)
+    query = select(Event.conversation_id, Event.occurred_at, Event.data).where(
+        Event.workspace_id == workspace_id,
+        Event.type == EventType.AGENT_MENTIONED.value,
+        Event.agent_id == agent_id,
     )
+    if lanes_seen is not None:
+        query = query.where(
+            exists().where(
+                Conversation.id == Event.conversation_id,
+                lane_among(Conversation.lane, lanes_seen),
+            )
+        )
+    rows = session.execute(query.order_by(Event.occurred_at.desc(), Event.id.desc()).limit(limit))
     return MentionList(
         items=[
             MentionNotice(

@@ -22,15 +22,16 @@ from carelane.replies.schemas import (
 )
 from carelane.replies.service import do_create_reply, do_edit_reply, do_send_reply
 from carelane.replies.states import ReplyState
-from carelane.web.auth import SignedInDep, allowed, check_own_agent
+from carelane.web.auth import SignedInDep, allowed_in_lanes, check_own_agent
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES
+from carelane.web.lane_access import LanesSeenDep
 from carelane.web.row_ids import PathId
 
 router = APIRouter(
     tags=["replies"],
     responses=ERROR_RESPONSES,
-    dependencies=[allowed(Permission.HANDLE_CONVERSATIONS, "work conversations")],
+    dependencies=[allowed_in_lanes("work conversations")],
 )
 _CONVERSATION = "/workspaces/{workspace}/conversations/{conversation_id}"
 _REPLY = "/workspaces/{workspace}/replies/{reply_id}"
@@ -173,7 +174,14 @@ def list_mentions(
     workspace_id: WorkspaceIdDep,
     agent_id: PathId,
     session: SessionDep,
+    lanes_seen: LanesSeenDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MentionList:
-    """Notes that mention the agent, newest first."""
-    return get_mentions(session=session, workspace_id=workspace_id, agent_id=agent_id, limit=limit)
+    """Notes that mention the agent, newest first (in the lanes the reader sees)."""
+    return get_mentions(
+        session=session,
+        workspace_id=workspace_id,
+        agent_id=agent_id,
+        limit=limit,
+        lanes_seen=lanes_seen,
+    )

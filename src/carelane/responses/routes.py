@@ -28,7 +28,7 @@ from carelane.responses.service import (
     get_suggested_responses,
 )
 from carelane.responses.variables import VARIABLES
-from carelane.web.auth import SignedInDep, allowed
+from carelane.web.auth import SignedInDep, allowed, allowed_in_lanes
 from carelane.web.dependencies import SessionDep, WorkspaceIdDep, utc_now
 from carelane.web.errors import ERROR_RESPONSES
 from carelane.web.row_ids import PathId, QueryId
@@ -36,7 +36,7 @@ from carelane.web.row_ids import PathId, QueryId
 router = APIRouter(
     tags=["canned responses"],
     responses=ERROR_RESPONSES,
-    dependencies=[allowed(Permission.HANDLE_CONVERSATIONS, "work conversations")],
+    dependencies=[allowed_in_lanes("work conversations")],
 )
 _EDIT = allowed(Permission.EDIT_CANNED_RESPONSES, "write, change or delete canned responses")
 _RESPONSES = "/workspaces/{workspace}/canned-responses"

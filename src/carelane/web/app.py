@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 import carelane
@@ -25,6 +25,7 @@ from carelane.web.conversation_page import router as conversation_page_router
 from carelane.web.errors import install_error_handlers
 from carelane.web.inbox import router as inbox_router
 from carelane.web.landing import router as landing_router
+from carelane.web.lane_access import check_rows_in_lanes
 from carelane.web.live_feed import LiveFeed
 from carelane.web.live_stream import router as live_router
 from carelane.web.page_context import install_page_refusals
@@ -79,7 +80,9 @@ def create_app(settings: Settings) -> FastAPI:
         quality_router,
         live_router,
     ):
-        app.include_router(router, prefix=API_PREFIX, dependencies=API_GUARDS)
+        app.include_router(
+            router, prefix=API_PREFIX, dependencies=[*API_GUARDS, Depends(check_rows_in_lanes)]
+        )
     app.include_router(signin_router)
     app.include_router(landing_router)
     for page_router in (inbox_router, conversation_page_router, wallboard_router, review_router):

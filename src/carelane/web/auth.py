@@ -139,6 +139,20 @@ def allowed(permission: Permission, what: str) -> Any:
     return Depends(check)
 
 
+def allowed_in_lanes(what: str) -> Any:
+    """A route dependency: ForbiddenError (403) unless the user works conversations, of
+    every lane or (the Marketing/PR team) of the marketing lanes only; what lies in which
+    lane is left to `web.lane_access`. `what` completes "a ROLE may not …"."""
+
+    def check(user: SignedInDep) -> None:
+        if not (
+            user.may(Permission.HANDLE_CONVERSATIONS) or user.may(Permission.READ_MARKETING_LANE)
+        ):
+            raise ForbiddenError(f"a {user.role.value} may not {what}")
+
+    return Depends(check)
+
+
 def check_own_agent(request: Request, user: SignedInDep) -> None:
     """ForbiddenError (403) when the path's `{agent_id}` is not the user's own agent row
     and their role may not act for others."""

@@ -5,6 +5,7 @@ phone or email), which post to the API."""
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from carelane.conversations.lane_scope import check_in_lanes
 from carelane.domain.errors import NotFoundError
 from carelane.web.conversation_view import get_conversation_view
 from carelane.web.dependencies import SessionDep, utc_now
@@ -21,11 +22,18 @@ def conversation_page(
     """One conversation, to work it."""
     page = workspace_page(request, session, workspace)
     try:
+        check_in_lanes(
+            session=session,
+            workspace_id=page.workspace.id,
+            lanes=page.lanes_seen,
+            conversation_id=conversation_id,
+        )
         view = get_conversation_view(
             session=session,
             workspace=workspace,
             workspace_id=page.workspace.id,
             conversation_id=conversation_id,
+            lanes_seen=page.lanes_seen,
         )
     except NotFoundError:
         raise PageRefusal(

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from carelane.conversations.handoff import get_hand_off_reminder
+from carelane.conversations.lane_scope import LanesSeen
 from carelane.conversations.schemas import (
     ConversationDetail,
     ConversationOut,
@@ -80,15 +81,26 @@ class ConversationView:
 
 
 def get_conversation_view(
-    *, session: Session, workspace: str, workspace_id: int, conversation_id: int
+    *,
+    session: Session,
+    workspace: str,
+    workspace_id: int,
+    conversation_id: int,
+    lanes_seen: LanesSeen = None,
 ) -> ConversationView:
-    """Everything the conversation page shows; NotFoundError when the conversation is not
-    one of the workspace's."""
+    """Everything the conversation page shows, the customer's history in `lanes_seen`
+    (None: every lane); NotFoundError when the conversation is not one of the
+    workspace's."""
     conversation = get_conversation(
         session=session, workspace=workspace, conversation_id=conversation_id
     )
     customer = (
-        get_customer(session=session, workspace=workspace, customer_id=conversation.customer.id)
+        get_customer(
+            session=session,
+            workspace=workspace,
+            customer_id=conversation.customer.id,
+            lanes_seen=lanes_seen,
+        )
         if conversation.customer is not None
         else None
     )
@@ -96,7 +108,10 @@ def get_conversation_view(
         customer.conversations
         if customer is not None
         else get_author(
-            session=session, workspace=workspace, author_id=conversation.author.id
+            session=session,
+            workspace=workspace,
+            author_id=conversation.author.id,
+            lanes_seen=lanes_seen,
         ).conversations
     )
     history = [c for c in others if c.id != conversation_id][:HISTORY_SHOWN]

@@ -54,19 +54,23 @@ def inbox_page(  # noqa: PLR0917 - FastAPI passes them by name
     status: _Text = "",
     view: _Text = "",
 ) -> HTMLResponse:
-    """The inbox; `view=mine` shows a supervisor only their own conversations."""
+    """The inbox; `view=mine` shows a supervisor (or the Marketing/PR team) only their own
+    conversations."""
     page = workspace_page(request, session, workspace)
-    mine = view == "mine" or not page.supervises
+    mine = view == "mine" or not page.sees_whole_queue
     filters = InboxFilters(
         agent_ids=([page.agent_id] if page.agent_id is not None else []) if mine else None,
         channel_id=_channel(channel),
         lane=lane or None,
         intent=_choice(intent, Intent, "intent"),
         status=_choice(status, ConversationStatus, "status"),
+        lanes_seen=page.lanes_seen,
     )
     now = utc_now()
     inbox = get_inbox(session=session, workspace_id=page.workspace.id, filters=filters, now=now)
-    channels, lanes = inbox_choices(session, workspace_id=page.workspace.id)
+    channels, lanes = inbox_choices(
+        session, workspace_id=page.workspace.id, lanes_seen=page.lanes_seen
+    )
     return page_response(
         request,
         "inbox.html",
@@ -85,6 +89,7 @@ def inbox_page(  # noqa: PLR0917 - FastAPI passes them by name
                 workspace_id=page.workspace.id,
                 agent_id=page.agent_id,
                 limit=MENTIONS_SHOWN,
+                lanes_seen=page.lanes_seen,
             ).items
             if page.agent_id is not None
             else []

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, and_, case, exists, func, nulls_last, select
 from sqlalchemy.orm import Session
 
+from carelane.conversations.lane_scope import LanesSeen, lane_among
 from carelane.domain.channels import Direction
 from carelane.domain.conversations import ACTIVE_STATUSES, ConversationStatus
 from carelane.domain.triage import Intent
@@ -28,6 +29,7 @@ class InboxFilters:
     lane: str | None = None
     intent: Intent | None = None
     status: ConversationStatus | None = None
+    lanes_seen: LanesSeen = None  # the lanes the reader sees (None: every lane)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,8 @@ def _filtered(workspace_id: int, filters: InboxFilters) -> Select[int]:
         query = query.where(Conversation.channel_id == filters.channel_id)
     if filters.lane:
         query = query.where(func.lower(Conversation.lane) == filters.lane.strip().lower())
+    if filters.lanes_seen is not None:
+        query = query.where(lane_among(Conversation.lane, filters.lanes_seen))
     if filters.intent is not None:
         query = query.where(
             exists().where(
@@ -180,10 +184,10 @@ def get_inbox(
 
 
 def inbox_choices(
-    session: Session, *, workspace_id: int
+    session: Session, *, workspace_id: int, lanes_seen: LanesSeen = None
 ) -> tuple[list[tuple[int, str]], list[str]]:
     """The workspace's channels (id, "network · account") and the lanes its conversations
-    are in, for the filters."""
+    are in (of `lanes_seen`, None: every lane), for the filters."""
     channels = [
         (row.id, f"{row.network} · {row.account}")
         for row in session.execute(
@@ -200,7 +204,7 @@ def inbox_choices(
             .distinct()
             .order_by(Conversation.lane)
         )
-        if lane
+        if lane and (lanes_seen is None or lane.lower() in {seen.lower() for seen in lanes_seen})
     ]
     return channels, lanes
 

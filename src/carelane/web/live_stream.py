@@ -17,11 +17,12 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from carelane.accounts.roles import Permission
 from carelane.accounts.schemas import SignedIn
-from carelane.web.auth import SignedInDep, allowed
+from carelane.conversations.lane_scope import lane_of_conversation
+from carelane.web.auth import SignedInDep, allowed_in_lanes
 from carelane.web.dependencies import WorkspaceIdDep, get_sessions, utc_now
 from carelane.web.errors import ERROR_RESPONSES
+from carelane.web.lane_access import lanes_seen_by
 from carelane.web.live_audience import Audience
 from carelane.web.live_feed import RESYNC, LiveFeed, Numbered
 
@@ -31,7 +32,7 @@ RETRY_MILLISECONDS = 2000
 router = APIRouter(
     tags=["live"],
     responses=ERROR_RESPONSES,
-    dependencies=[allowed(Permission.HANDLE_CONVERSATIONS, "follow a workspace's live events")],
+    dependencies=[allowed_in_lanes("follow a workspace's live events")],
 )
 
 
@@ -58,7 +59,18 @@ async def _stream(
 ) -> AsyncIterator[str]:
     def audience() -> Audience:
         with get_sessions(request)() as session:
-            return Audience.of(session, user=user, workspace_id=workspace_id)
+            lanes = lanes_seen_by(session, user=user, workspace_id=workspace_id)
+            return Audience.of(session, user=user, workspace_id=workspace_id, lanes=lanes)
+
+    def lane_of(conversation_id: int) -> str | None:
+        with get_sessions(request)() as session:
+            return lane_of_conversation(session=session, conversation_id=conversation_id)
+
+    async def admitted(reader: Audience, numbered: Numbered) -> bool:
+        conversation_id = numbered.event.conversation_id
+        if not reader.needs_lanes or conversation_id is None:
+            return reader.admits(numbered.event)
+        return reader.admits(numbered.event, await run_in_threadpool(lane_of, conversation_id))
 
     subscription, missed = feed.subscribe(workspace_id, last_event_id)
     keepalive = getattr(request.app.state, "live_keepalive_seconds", KEEPALIVE_SECONDS)
@@ -71,7 +83,7 @@ async def _stream(
         if missed is None:
             yield _message(RESYNC, {"reason": "events since the last one seen are unknown"})
         for numbered in missed or []:
-            if reader.admits(numbered.event):
+            if await admitted(reader, numbered):
                 yield _message(numbered.event.type, numbered.event.to_json(), numbered.id)
         while True:
             try:
@@ -82,7 +94,7 @@ async def _stream(
                 yield ": keep-alive\n\n"
                 continue
             if isinstance(item, Numbered):
-                if reader.admits(item.event):
+                if await admitted(reader, item):
                     yield _message(item.event.type, item.event.to_json(), item.id)
             elif item == RESYNC:
                 reader = await run_in_threadpool(audience)
@@ -103,7 +115,8 @@ async def live_events(
     last_event_id: Annotated[str | None, Header(max_length=100)] = None,
 ) -> StreamingResponse:
     """The workspace's events as they are committed, as Server-Sent Events: everything
-    for a supervisor, what concerns their own conversations for an agent."""
+    for a supervisor, what concerns their own conversations for an agent, what happens in
+    the marketing lanes for the Marketing/PR team."""
     return StreamingResponse(
         _stream(
             request,

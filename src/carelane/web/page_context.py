@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 
 from carelane.accounts.roles import Permission
 from carelane.accounts.schemas import SignedIn
+from carelane.conversations.lane_scope import LanesSeen
 from carelane.domain.errors import NotFoundError
 from carelane.store.live_events import LIVE_TYPES
 from carelane.web.auth import find_signed_in
 from carelane.web.landing import signin_redirect
+from carelane.web.lane_access import lanes_seen_by
 from carelane.web.live_audience import workspace_agent_ids
 from carelane.workspaces.schemas import WorkspaceOut
 from carelane.workspaces.service import get_workspace, get_workspaces
@@ -63,10 +65,18 @@ class WorkspacePage:
     workspaces: list[WorkspaceOut]
     agent_id: int | None
     """The user's own agent in this workspace, if they have one."""
+    lanes_seen: LanesSeen = None
+    """The lanes the user sees here (None: every lane; the Marketing/PR team: theirs)."""
 
     @property
     def supervises(self) -> bool:
         return self.user.may(Permission.VIEW_QUEUES)
+
+    @property
+    def sees_whole_queue(self) -> bool:
+        """Whether the inbox may show every conversation they see, not only their own:
+        supervisors' whole workspace, the Marketing/PR team's whole lanes."""
+        return self.supervises or self.lanes_seen is not None
 
     def context(self, **more: Any) -> dict[str, Any]:
         return {
@@ -75,6 +85,7 @@ class WorkspacePage:
             "workspaces": self.workspaces,
             "agent_id": self.agent_id,
             "supervises": self.supervises,
+            "sees_whole_queue": self.sees_whole_queue,
             "live_kinds": " ".join(sorted(LIVE_TYPES)),
             **more,
         }
@@ -100,7 +111,7 @@ def not_found_page(request: Request, message: str) -> HTMLResponse:
 def workspace_page(request: Request, session: Session, slug: str) -> WorkspacePage:
     """The user on workspace `slug`'s page; PageRefusal with the sign-in redirect when
     nobody is signed in, with a 404 page when the workspace is not one of theirs (or
-    their role may not work conversations)."""
+    their role may not work conversations of any lane)."""
     user = find_signed_in(request)
     if user is None:
         raise PageRefusal(signin_redirect(request))
@@ -109,7 +120,8 @@ def workspace_page(request: Request, session: Session, slug: str) -> WorkspacePa
         workspace = get_workspace(session=session, slug=slug)
     except NotFoundError:
         raise PageRefusal(not_found_page(request, f"No workspace {slug!r}.")) from None
-    if not user.sees(workspace.id) or not user.may(Permission.HANDLE_CONVERSATIONS):
+    works = user.may(Permission.HANDLE_CONVERSATIONS) or user.may(Permission.READ_MARKETING_LANE)
+    if not user.sees(workspace.id) or not works:
         raise PageRefusal(not_found_page(request, f"No workspace {slug!r}."))
     agents = workspace_agent_ids(session, workspace_id=workspace.id, agent_ids=user.agent_ids)
     return WorkspacePage(
@@ -117,6 +129,7 @@ def workspace_page(request: Request, session: Session, slug: str) -> WorkspacePa
         workspace=workspace,
         workspaces=get_workspaces(session=session, only=only),
         agent_id=min(agents) if agents else None,
+        lanes_seen=lanes_seen_by(session, user=user, workspace_id=workspace.id),
     )
 
 

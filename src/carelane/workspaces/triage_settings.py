@@ -21,6 +21,7 @@ from carelane.store.database import unit_of_work
 from carelane.store.events import EventRow, append_events
 from carelane.store.models import Workspace
 from carelane.triage.engine import WorkspaceTriage
+from carelane.triage.lane_config import LaneConfig
 from carelane.triage.lane_file import load_lane_config
 from carelane.triage.lanes import CompiledLanes, compile_lanes, shipped_lane_config
 from carelane.triage.priority import PriorityWeights
@@ -43,6 +44,12 @@ def _compiled(lanes_yaml: str | None) -> CompiledLanes:
     if lanes_yaml is None:
         return compile_lanes(shipped_lane_config("example"))
     return compile_lanes(load_lane_config(lanes_yaml, source="workspace lanes"))
+
+
+def workspace_lane_config(lanes_yaml: str | None) -> LaneConfig:
+    """The lanes of a workspace whose lanes file is `lanes_yaml` (None: the shipped
+    example lanes), read once per text."""
+    return _compiled(lanes_yaml).config
 
 
 def workspace_triage(lanes_yaml: str | None, settings: TriageSettings) -> WorkspaceTriage:

@@ -248,8 +248,14 @@ def test_roles_limit_what_a_member_may_do(client: TestClient, settings: Settings
         assert body["error"]["message"] == f"a agent may not {what}"
     client.cookies.clear()
     sign_in_as(client, settings, marketing)
-    response = client.get("/api/v1/workspaces/acme/conversations")
-    assert response.status_code == 403
+    for path, what in (
+        ("/api/v1/workspaces/acme/queue", "work conversations"),
+        ("/api/v1/workspaces/acme/approvals", "work conversations"),
+    ):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert response.json()["error"]["message"] == f"a marketing may not {what}"
+    assert client.get("/api/v1/workspaces/acme/conversations").status_code == 200
     assert client.get("/api/v1/workspaces/acme").status_code == 200
 
 

@@ -86,7 +86,7 @@ def test_an_agent_sees_their_own_conversations_and_no_wallboard(
     assert client.get("/w/acme/review").status_code == 404
 
 
-def test_another_workspace_or_a_role_without_conversations_is_404(
+def test_another_workspace_or_a_conversation_of_another_lane_is_404(
     client: TestClient, settings: Settings, acme: dict[str, int]
 ) -> None:
     create_workspace(client, "other")
@@ -99,7 +99,10 @@ def test_another_workspace_or_a_role_without_conversations_is_404(
     assert client.get(f"/w/other/conversations/{acme['cat']}").status_code == 404
 
     _as(client, settings, "mia@example.com", Role.MARKETING, workspaces=["acme"])
-    assert client.get("/w/acme/inbox").status_code == 404
+    inbox = client.get("/w/acme/inbox")
+    assert inbox.status_code == 200
+    assert "my parcel is lost" not in inbox.text
+    assert client.get(f"/w/acme/conversations/{acme['cat']}").status_code == 404
 
 
 def test_the_conversation_page_shows_thread_cards_triage_and_actions(

@@ -38,6 +38,8 @@ SCREENSHOTS = Path(__file__).parents[3] / "test-artifacts" / "screenshots"
 WORKSPACE = "united"
 SUPERVISOR = ("supervisor@demo.carelane.dev", "demo-supervisor")
 AGENT_PASSWORD = "demo-agent-pass"
+MARKETING = ("grace.lee@example.com", "demo-marketing")
+"""The demo's Marketing/PR member: she sees the Marketing/PR lane only."""
 ANA, BEN, CHLOE = "ana.ruiz@example.com", "ben.okafor@example.com", "chloe.martin@example.com"
 TRAINEE = CHLOE
 """Every reply of hers waits for a supervisor's approval."""

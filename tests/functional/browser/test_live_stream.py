@@ -17,7 +17,7 @@ from carelane.store.models import UserAccount
 from carelane.web.auth import SESSION_COOKIE
 from carelane.web.dependencies import utc_now
 from tests.functional.api.conftest import LIFETIME
-from tests.functional.browser.conftest import ANA, SUPERVISOR, WORKSPACE, Site, serve
+from tests.functional.browser.conftest import ANA, MARKETING, SUPERVISOR, WORKSPACE, Site, serve
 
 LIVE = f"/api/v1/workspaces/{WORKSPACE}/live"
 WAIT_SECONDS = 20.0
@@ -190,3 +190,27 @@ def test_the_stream_keeps_out_strangers(site: Site) -> None:
         site.url("/api/v1/workspaces/nowhere/live"), cookies=cookies, timeout=WAIT_SECONDS
     )
     assert other.status_code == 404
+
+
+def test_the_marketing_team_hears_the_marketing_lane_only(site: Site) -> None:
+    with live(site, MARKETING[0]) as stream:
+        support = site.post_tweet(
+            f"lanes-{site.backend}-1", "lanes_one", "@united lost my bag at the carousel"
+        )
+        crisis = site.post_tweet(
+            f"lanes-{site.backend}-2", "lanes_two", "@united your website is down, I can't check in"
+        )
+        stream.wait_for("conversation.opened", conversation_id=crisis["conversation_id"])
+        # events arrive in commit order: the earlier one was left out, not late
+        heard = {m[2].get("conversation_id") for m in stream.messages}
+        assert support["conversation_id"] not in heard
+    lanes = {
+        result["conversation_id"]: site.ingest.get(
+            f"/api/v1/workspaces/{WORKSPACE}/conversations/{result['conversation_id']}"
+        ).json()["lane"]
+        for result in (support, crisis)
+    }
+    assert lanes == {
+        support["conversation_id"]: "Customer Service",
+        crisis["conversation_id"]: "Marketing/PR",
+    }

@@ -128,6 +128,30 @@ def test_an_agent_is_not_told_of_an_assignment_to_another() -> None:
     assert audience.held == set()
 
 
+def test_a_marketing_reader_sees_the_conversations_of_their_lanes_whoever_holds_them() -> None:
+    audience = Audience(sees_all=False, agent_ids=frozenset({7}), lanes=frozenset({"Marketing/PR"}))
+    assert audience.needs_lanes
+    assert audience.admits(_live(EventType.CONVERSATION_OPENED, conversation=5), "Marketing/PR")
+    assert audience.admits(_live(EventType.POST_RECEIVED, conversation=5), "marketing/pr")
+    assert audience.admits(
+        _live(EventType.CONVERSATION_ASSIGNED, conversation=5, agent=8), "Marketing/PR"
+    )
+    for lane in ("Customer Service", None):
+        assert not audience.admits(_live(EventType.CONVERSATION_OPENED, conversation=6), lane)
+        assert not audience.admits(
+            _live(EventType.CONVERSATION_ASSIGNED, conversation=6, agent=7), lane
+        )
+    assert not audience.admits(_live(EventType.SUPERVISOR_ALERTED, conversation=5), "Marketing/PR")
+    assert audience.admits(
+        _live(EventType.AGENT_MENTIONED, conversation=5, agent=7), "Marketing/PR"
+    )
+    assert not audience.admits(
+        _live(EventType.AGENT_MENTIONED, conversation=6, agent=7), "Customer Service"
+    )
+    assert audience.admits(_live(EventType.AGENT_STATE_CHANGED, conversation=None, agent=7))
+    assert not audience.admits(_live(EventType.AGENT_STATE_CHANGED, conversation=None, agent=8))
+
+
 def test_the_feed_numbers_events_and_replays_what_a_reconnecting_stream_missed() -> None:
     async def scenario() -> None:
         feed = LiveFeed(create_database_engine("sqlite://"))
