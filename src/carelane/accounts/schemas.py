@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from carelane.accounts.roles import Permission, Role, may
 
@@ -20,6 +20,19 @@ class UserOut(BaseModel):
     workspaces: list[str]
     created_at: datetime
     last_signed_in_at: datetime | None
+
+
+class ApiTokenOut(BaseModel):
+    """An API token as admins list it: its name and use, never the secret."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,7 +108,7 @@ def do_add_user(
                 _add_member(session, user, workspace_id, now)
     except IntegrityError as error:
         raise ConflictError(f"a user with email {email!r} already exists") from error
-    return _user_out(session, user)
+    return user_out(session, user)
 
 
 def _add_member(session: Session, user: UserAccount, workspace_id: int, now: datetime) -> None:
@@ -135,7 +135,8 @@ def do_add_membership(*, session: Session, user_id: int, workspace_id: int, now:
             _add_member(session, user, workspace_id, now)
 
 
-def _user_out(session: Session, user: UserAccount) -> UserOut:
+def user_out(session: Session, user: UserAccount) -> UserOut:
+    """The user as listed: their role, state and workspaces (never the hash)."""
     slugs = session.scalars(
         select(Workspace.slug)
         .join(WorkspaceMember, WorkspaceMember.workspace_id == Workspace.id)
@@ -158,7 +159,7 @@ def _user_out(session: Session, user: UserAccount) -> UserOut:
 def get_users(*, session: Session) -> list[UserOut]:
     """Every user, by email."""
     users = session.scalars(select(UserAccount).order_by(UserAccount.email)).all()
-    return [_user_out(session, user) for user in users]
+    return [user_out(session, user) for user in users]
 
 
 def _find_user(session: Session, email: str) -> UserAccount:
@@ -170,7 +171,7 @@ def _find_user(session: Session, email: str) -> UserAccount:
 
 def get_user(*, session: Session, email: str) -> UserOut:
     """The user of `email` (any case); NotFoundError if there is none."""
-    return _user_out(session, _find_user(session, email))
+    return user_out(session, _find_user(session, email))
 
 
 def do_sign_in(

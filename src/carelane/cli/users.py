@@ -1,5 +1,5 @@
-"""`carelane users add`, `list` and `token`: the people who sign in, and machine clients'
-API tokens."""
+"""`carelane users add`, `list`, `token` and `deactivate`: the people who sign in, and
+machine clients' API tokens."""
 
 import os
 from datetime import UTC, datetime
@@ -133,6 +133,33 @@ def users_token(
         finally:
             engine.dispose()
         print(token)
+
+
+def users_deactivate(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="The user to deactivate.")],
+) -> None:
+    """Deactivate EMAIL: they can no longer sign in, and their sessions and API tokens
+    stop working at once."""
+    from carelane.accounts.administration import do_deactivate_user, user_id_of_email
+
+    settings = settings_of(ctx)
+    with one_line_errors(settings):
+        engine, sessions = open_database(settings)
+        try:
+            with sessions() as session:
+                user = do_deactivate_user(
+                    session=session,
+                    workspace_id=None,
+                    user_id=user_id_of_email(session=session, email=email),
+                    now=datetime.now(UTC),
+                )
+        finally:
+            engine.dispose()
+        out().print(
+            f"Deactivated {user.role.value} {user.email}: their sessions and API tokens "
+            "are revoked."
+        )
 
 
 DEMO_SUPERVISOR = ("supervisor@demo.carelane.dev", "Demo Supervisor", "demo-supervisor")

@@ -1,4 +1,5 @@
-"""`carelane users add`, `list` and `token` against each backend's database."""
+"""`carelane users add`, `list`, `token` and `deactivate` against each backend's
+database."""
 
 from pathlib import Path
 
@@ -7,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from carelane.cli.users import DEMO_AGENT_PASSWORD, DEMO_SUPERVISOR
+from carelane.cli.users import DEMO_AGENT_PASSWORD, DEMO_MARKETING, DEMO_SUPERVISOR
 from carelane.config import Settings
 from carelane.store.models import UserAccount
 from carelane.web.app import create_app
@@ -96,6 +97,28 @@ def test_a_token_for_nobody_is_refused(run_cli: RunCli) -> None:
     assert "no user with email 'nobody@example.com'" in words(result.output)
 
 
+def test_a_deactivated_user_loses_their_tokens_at_once(run_cli: RunCli, settings: Settings) -> None:
+    added = run_cli(
+        "users", "add", "ana@example.com", "--name", "Ana", "--role", "supervisor",
+        "--password", PASSWORD,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    token = run_cli("users", "token", "ana@example.com").output.strip()
+    with TestClient(create_app(settings)) as client:
+        bearer = {"Authorization": f"Bearer {token}"}
+        assert client.get("/api/v1/me", headers=bearer).status_code == 200
+        done = run_cli("users", "deactivate", "ANA@example.com")
+        assert done.exit_code == 0, done.output
+        assert "Deactivated supervisor ana@example.com" in words(done.output)
+        assert client.get("/api/v1/me", headers=bearer).status_code == 401
+    listed = words(run_cli("users", "list").output)
+    assert "ana@example.com" in listed
+    assert " no " in f" {listed} "
+    missing = run_cli("users", "deactivate", "nobody@example.com")
+    assert missing.exit_code == 1
+    assert "no user with email 'nobody@example.com'" in words(missing.output)
+
+
 def test_the_demo_adds_a_supervisor_and_agents_and_says_how_to_sign_in(
     run_cli: RunCli, settings: Settings, tmp_path: Path, session: Session
 ) -> None:
@@ -107,9 +130,10 @@ def test_the_demo_adds_a_supervisor_and_agents_and_says_how_to_sign_in(
     assert "Sign in at http://127.0.0.1:8000/signin" in said
     assert f"supervisor {DEMO_SUPERVISOR[0]} password: {DEMO_SUPERVISOR[2]}" in said
     assert f"agent ana.ruiz@example.com password: {DEMO_AGENT_PASSWORD}" in said
+    assert f"marketing {DEMO_MARKETING[0]} password: {DEMO_MARKETING[2]}" in said
     again = run_cli("--data-dir", str(small), "demo", "--no-serve")
     assert again.exit_code == 0, again.output
-    assert session.scalar(select(func.count()).select_from(UserAccount)) == 4
+    assert session.scalar(select(func.count()).select_from(UserAccount)) == 5
 
     with TestClient(create_app(settings)) as client:
         form = client.get("/signin").text
