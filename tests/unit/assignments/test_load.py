@@ -1,5 +1,6 @@
 """Assignments under load on PostgreSQL: 200 agents pulling and being pushed 10,000
-conversations at once by worker processes, each with its own engine and session.
+conversations at once by worker processes, each with its own engine and session, while
+the same workers also dispatch batches of the queue.
 Afterwards the rows and the event log agree: every conversation held by exactly one agent,
 none lost, no agent past its capacity.
 
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 
+from carelane.assignments.dispatch import do_dispatch_waiting
 from carelane.assignments.next_conversation import do_next_conversation
 from carelane.assignments.rehearsal import stage_rehearsal
 from carelane.assignments.service import do_assign
@@ -27,12 +29,15 @@ CONVERSATIONS = 10_000
 CAPACITY = CONVERSATIONS // AGENTS  # exactly enough slots: every conversation must be held
 WORKERS = 4
 PUSHED_SHARE = 0.2
+DISPATCHES = 40
+DISPATCH_BATCH = 50
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
 def _work(url: str, workspace_id: int, work: list[tuple[str, int]]) -> Counter[str]:
-    """One worker process: its own engine and session, its share of pushes and pulls; the
-    conflicts it met, by code (a push of a conversation a pull took meanwhile, say)."""
+    """One worker process: its own engine and session, its share of pushes, pulls and
+    dispatches; the conflicts it met, by code (a push of a conversation a pull took
+    meanwhile, say)."""
     engine = create_database_engine(url)
     conflicts = Counter[str]()
     try:
@@ -45,6 +50,10 @@ def _work(url: str, workspace_id: int, work: list[tuple[str, int]]) -> Counter[s
                             workspace_id=workspace_id,
                             conversation_id=ident,
                             now=NOW,
+                        )
+                    elif kind == "dispatch":
+                        do_dispatch_waiting(
+                            session=session, workspace_id=workspace_id, now=NOW, limit=ident
                         )
                     else:
                         do_next_conversation(
@@ -72,6 +81,7 @@ def test_no_double_assignment_no_loss_no_capacity_exceeded(
     pushed = shuffled.sample(conversations, int(CONVERSATIONS * PUSHED_SHARE))
     work: list[tuple[str, int]] = [("push", c) for c in pushed]
     work += [("pull", a) for a in agents for _ in range(CAPACITY)]
+    work += [("dispatch", DISPATCH_BATCH)] * DISPATCHES
     shuffled.shuffle(work)
     shares = [work[index::WORKERS] for index in range(WORKERS)]
 
