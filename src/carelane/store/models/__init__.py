@@ -1,6 +1,12 @@
 """Every table, importable from one place (Alembic and the services use this)."""
 
-from carelane.store.models.accounts import ApiToken, UserAccount, UserSession, WorkspaceMember
+from carelane.store.models.accounts import (
+    ApiToken,
+    SignInAttempt,
+    UserAccount,
+    UserSession,
+    WorkspaceMember,
+)
 from carelane.store.models.base import Base
 from carelane.store.models.conversations import Conversation, Message
 from carelane.store.models.events import Event
@@ -39,6 +45,7 @@ __all__ = [
     "QualityReview",
     "QualitySettings",
     "Reply",
+    "SignInAttempt",
     "SlaAlarm",
     "Team",
     "TeamLane",

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     String,
     UniqueConstraint,
     false,
@@ -88,3 +89,21 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignInAttempt(Base):
+    """A failed sign-in: the email it named (normalised, whether or not an account has
+    it) and the client address it came from. Sign-in throttling counts these within its
+    window; a successful sign-in deletes its email's, and rows past the window are
+    deleted as new ones come."""
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (
+        Index("ix_sign_in_attempt_email_attempted_at", "email", "attempted_at"),
+        Index("ix_sign_in_attempt_client_address_attempted_at", "client_address", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    client_address: Mapped[str] = mapped_column(String(64))
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
