@@ -1,5 +1,7 @@
 """What goes wrong when someone signs in or asks for what their role may not do."""
 
+import math
+
 from carelane.domain.errors import DomainError
 
 
@@ -17,6 +19,18 @@ class SignInFailedError(DomainError):
 
     def __init__(self) -> None:
         super().__init__("the email or the password is wrong")
+
+
+class SignInThrottledError(DomainError):
+    """Too many failed sign-ins for the email or from the client address lately: try
+    again after `retry_after_seconds`. Said the same whether or not the account exists."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        minutes = math.ceil(retry_after_seconds / 60)
+        super().__init__(f"too many failed sign-ins: try again in {minutes} min")
+        self.retry_after_seconds = retry_after_seconds
 
 
 class ForbiddenError(DomainError):

@@ -14,6 +14,12 @@ from carelane.accounts.errors import NotSignedInError, SignInFailedError
 from carelane.accounts.passwords import MAX_PASSWORD_LENGTH, Passwords, password_problems
 from carelane.accounts.roles import Role, parse_role
 from carelane.accounts.schemas import OpenedSession, SignedIn, UserOut
+from carelane.accounts.throttling import (
+    SignInThrottle,
+    check_sign_in_allowed,
+    clear_sign_in_failures,
+    record_sign_in_failure,
+)
 from carelane.accounts.tokens import new_api_token, new_secret, secret_digest
 from carelane.domain.errors import ConflictError, FieldError, InvalidInputError, NotFoundError
 from carelane.store.database import unit_of_work
@@ -182,10 +188,58 @@ def do_sign_in(
     passwords: Passwords,
     lifetime: SessionLifetime,
     now: datetime,
+    client_address: str = "",
+    throttle: SignInThrottle | None = None,
 ) -> OpenedSession:
     """Check `email` and `password` and open a session; SignInFailedError otherwise, the
     same (after as much work) for an unknown email, an inactive user and a wrong password.
-    A hash made under older parameters is replaced by one under the current ones."""
+    A hash made under older parameters is replaced by one under the current ones.
+
+    With `throttle`, SignInThrottledError before any check while the email or
+    `client_address` has too many recent failures; each failure is counted (committed),
+    and a success clears the email's count."""
+    if throttle is not None:
+        with unit_of_work(session):
+            check_sign_in_allowed(
+                session=session,
+                email=normalise_email(email),
+                client_address=client_address,
+                throttle=throttle,
+                now=now,
+            )
+    try:
+        return _sign_in(
+            session=session,
+            email=email,
+            password=password,
+            passwords=passwords,
+            lifetime=lifetime,
+            now=now,
+            throttled=throttle is not None,
+        )
+    except SignInFailedError:
+        if throttle is not None:
+            with unit_of_work(session):
+                record_sign_in_failure(
+                    session=session,
+                    email=normalise_email(email),
+                    client_address=client_address,
+                    throttle=throttle,
+                    now=now,
+                )
+        raise
+
+
+def _sign_in(
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    passwords: Passwords,
+    lifetime: SessionLifetime,
+    now: datetime,
+    throttled: bool,
+) -> OpenedSession:
     with unit_of_work(session):
         user = None
         if len(email) <= 320 and len(password) <= MAX_PASSWORD_LENGTH:
@@ -200,6 +254,8 @@ def do_sign_in(
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash(password)
         user.last_signed_in_at = now
+        if throttled:
+            clear_sign_in_failures(session=session, email=user.email)
         return _open_session(session, user.id, lifetime, now)
 
 

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 import carelane
 from carelane.accounts.passwords import Passwords
 from carelane.accounts.routes import router as accounts_router
+from carelane.accounts.throttling import SignInThrottle
 from carelane.assignments.routes import router as assignments_router
 from carelane.channels.routes import router as channels_router
 from carelane.config import Settings
@@ -64,6 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = create_session_factory(engine)
     app.state.passwords = Passwords()
+    app.state.sign_in_throttle = SignInThrottle()
     app.state.live_feed = live_feed
     install_error_handlers(app)
     install_page_refusals(app)

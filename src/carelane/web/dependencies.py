@@ -1,6 +1,6 @@
 """What a request handler gets from the app: settings, sessions, the clock."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -32,7 +32,17 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+Clock = Callable[[], datetime]
+
+
+def get_clock(request: Request) -> Clock:
+    """The app's clock: `utc_now`, unless a test gave the app another as `state.clock`."""
+    clock: Clock = getattr(request.app.state, "clock", utc_now)
+    return clock
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 SessionDep = Annotated[Session, Depends(get_session)]
 

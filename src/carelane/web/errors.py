@@ -14,7 +14,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from carelane.accounts.errors import ForbiddenError, NotSignedInError, SignInFailedError
+from carelane.accounts.errors import (
+    ForbiddenError,
+    NotSignedInError,
+    SignInFailedError,
+    SignInThrottledError,
+)
 from carelane.domain.errors import (
     ConflictError,
     DomainError,
@@ -29,6 +34,7 @@ STATUS_OF: list[tuple[type[DomainError], int]] = [
     (BatchTooLargeError, 413),
     (NotSignedInError, 401),
     (SignInFailedError, 401),
+    (SignInThrottledError, 429),
     (ForbiddenError, 403),
     (NotFoundError, 404),
     (ConflictError, 409),
@@ -97,6 +103,8 @@ def _domain_error(_request: Request, error: Exception) -> JSONResponse:
         # What the client needs to put the input right, beside the stable members.
         body["error"].update({k: v for k, v in error.extra.items() if k not in body["error"]})
     response = JSONResponse(body, status_code=status)
+    if isinstance(error, SignInThrottledError):
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="carelane"'
     return response

@@ -8,10 +8,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from carelane.accounts.errors import CsrfError, SignInFailedError
+from carelane.accounts.errors import CsrfError, SignInFailedError, SignInThrottledError
 from carelane.accounts.passwords import Passwords
 from carelane.accounts.schemas import SignedIn
 from carelane.accounts.service import do_sign_in, do_sign_out
+from carelane.accounts.throttling import SignInThrottle
 from carelane.accounts.tokens import new_secret, same_secret
 from carelane.web.auth import (
     SESSION_COOKIE,
@@ -20,7 +21,7 @@ from carelane.web.auth import (
     session_lifetime,
     signed_in_or_none,
 )
-from carelane.web.dependencies import SessionsDep, SettingsDep, utc_now
+from carelane.web.dependencies import ClockDep, SessionsDep, SettingsDep, utc_now
 
 SIGNIN_COOKIE = "carelane_signin"
 """The sign-in form's own CSRF token (no session exists yet): the form must send back
@@ -81,6 +82,7 @@ async def signin(  # noqa: PLR0917 - FastAPI passes them by name
     sessions: SessionsDep,
     settings: SettingsDep,
     passwords: Annotated[Passwords, Depends(get_passwords)],
+    clock: ClockDep,
     email: Annotated[str, Form(max_length=2000)] = "",
     password: Annotated[str, Form(max_length=5000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
@@ -99,6 +101,9 @@ async def signin(  # noqa: PLR0917 - FastAPI passes them by name
             status_code=status.HTTP_403_FORBIDDEN,
         )
 
+    throttle: SignInThrottle = request.app.state.sign_in_throttle
+    client_address = request.client.host if request.client is not None else ""
+
     def sign_in() -> str:
         with sessions() as session:
             opened = do_sign_in(
@@ -107,12 +112,24 @@ async def signin(  # noqa: PLR0917 - FastAPI passes them by name
                 password=password,
                 passwords=passwords,
                 lifetime=session_lifetime(settings),
-                now=utc_now(),
+                now=clock(),
+                client_address=client_address,
+                throttle=throttle,
             )
         return opened.token
 
     try:
         token = await run_in_threadpool(sign_in)
+    except SignInThrottledError as throttled:
+        refused = _signin_page(
+            request,
+            next_path=next_path,
+            email=email,
+            error=f"{str(throttled).capitalize()}.",
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+        )
+        refused.headers["Retry-After"] = str(throttled.retry_after_seconds)
+        return refused
     except SignInFailedError:
         return _signin_page(
             request,

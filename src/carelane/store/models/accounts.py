@@ -94,8 +94,8 @@ class ApiToken(Base):
 class SignInAttempt(Base):
     """A failed sign-in: the email it named (normalised, whether or not an account has
     it) and the client address it came from. Sign-in throttling counts these within its
-    window; a successful sign-in deletes its email's, and rows past the window are
-    deleted as new ones come."""
+    window; a successful sign-in blanks its email's (they count for their address only),
+    and rows past the window are deleted as new ones come."""
 
     __tablename__ = "sign_in_attempt"
     __table_args__ = (
