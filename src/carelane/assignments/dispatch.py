@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, text, update
 from sqlalchemy.orm import Session
 
 from carelane.assignments.agent_reads import LOCK_AVAILABLE_AGENTS, roster_agents
@@ -37,6 +37,7 @@ from carelane.routing.requirements import ConversationToRoute
 from carelane.store.bulk_writes import update_rows
 from carelane.store.database import unit_of_work
 from carelane.store.events import EventRow, append_events
+from carelane.store.value_lists import is_one_of
 
 DISPATCH_BATCH = 200
 """Waiting conversations a dispatch takes at a time, unless told otherwise."""
@@ -103,20 +104,41 @@ def do_dispatch_waiting(
         return Dispatch(decisions, passed_over)
 
 
+_HOLD_ALL = text(
+    "UPDATE conversation SET assignee_id = held.agent, assigned_at = :at, updated_at = :at"
+    " FROM unnest(CAST(:conversations AS bigint[]), CAST(:agents AS bigint[]))"
+    " AS held (conversation, agent) WHERE conversation.id = held.conversation"
+).bindparams(bindparam("at", type_=conversation_t.c.assigned_at.type))
+"""Each conversation of a batch held by its agent, in one statement (PostgreSQL)."""
+
+
 def _write_holds(session: Session, holds: Sequence[tuple[int, int]], now: datetime) -> None:
     """Each (conversation, agent) pair held from `now`, and each agent busy since: a
-    statement per table for the whole batch."""
-    update_rows(
-        session,
-        conversation_t,
-        "id",
-        [
-            {"id": conversation, "assignee_id": agent, "assigned_at": now, "updated_at": now}
-            for conversation, agent in holds
-        ],
+    statement per table for the whole batch (an executemany of the conversations on
+    SQLite, which has no arrays)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            _HOLD_ALL,
+            {
+                "conversations": [conversation for conversation, _ in holds],
+                "agents": [agent for _, agent in holds],
+                "at": now,
+            },
+        )
+    else:
+        update_rows(
+            session,
+            conversation_t,
+            "id",
+            [
+                {"id": conversation, "assignee_id": agent, "assigned_at": now, "updated_at": now}
+                for conversation, agent in holds
+            ],
+        )
+    busy = {agent for _, agent in holds}
+    session.execute(
+        update(agent_t).where(is_one_of(session, agent_t.c.id, busy)).values(idle_since=now)
     )
-    busy = sorted({agent for _, agent in holds})
-    update_rows(session, agent_t, "id", [{"id": agent, "idle_since": now} for agent in busy])
 
 
 def _waiting_head(
@@ -156,6 +178,7 @@ def _decide(
     events: list[EventRow] = []
     with_room: dict[Network, int] = {}
     """Free agents with a slot left on each network: none, and nobody need be assessed."""
+    roster = frame.roster(free.values())
     for conversation in conversations:
         network = conversation.network
         if network not in with_room:
@@ -169,7 +192,7 @@ def _decide(
                 )
             )
             continue
-        decision = choose_agent(conversation, frame.roster(free.values()), now=now)
+        decision = choose_agent(conversation, roster, now=now)
         chosen = decision.agent
         if chosen is None:
             decisions.append(_waits(conversation, decision.outcome.value, decision.explanation))
@@ -179,6 +202,7 @@ def _decide(
         load[network] = load.get(network, 0) + 1
         given = replace(chosen, load=load, idle_since=now)
         free[chosen.id] = given
+        roster = roster.replacing(given)
         for other in with_room:
             if chosen.has_room_on(other) and not given.has_room_on(other):
                 with_room[other] -= 1

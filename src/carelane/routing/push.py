@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from carelane.domain.instants import utc_instant
-from carelane.routing.agents import AgentSnapshot, AgentState, occupancy
+from carelane.routing.agents import AgentSnapshot, AgentState
 from carelane.routing.overflow import OverflowStage, overflow_stage
 from carelane.routing.qualification import Assessment, RankKey, assess
 from carelane.routing.requirements import ConversationToRoute, Requirements, requirements_for
@@ -130,22 +130,30 @@ def _free_in_best_groups(
         return [(fit.rank_key, fit.agent) for fit in fits if fit.qualified]
     ranked: list[tuple[RankKey, AgentSnapshot]] = []
     network = requirements.network
+    agents = roster.agents_by_id
+    available = AgentState.AVAILABLE
+    never_idle = float("-inf")
     for group in groups.ranked(requirements, overflowing=overflowing):
         if len(ranked) > RUNNERS_UP:
             break  # everyone in a later group ranks below all of these
+        relaxed, standing, tier, category, language = group.rank
         for agent_id, capacity, slots in group.members:
-            agent = roster.agent(agent_id)
+            agent = agents.get(agent_id)
             # `is_free_for` and `rank_key`, with the profile's slots the group holds
-            if agent is None or agent.state is not AgentState.AVAILABLE:
+            if agent is None or agent.state is not available:
                 continue
             load = agent.load
             if load.get(network, 0) >= capacity:
                 continue
             idle = agent.idle_since
             key: RankKey = (
-                *group.rank,
-                occupancy(load, slots),
-                idle.timestamp() if idle is not None else float("-inf"),
+                relaxed,
+                standing,
+                tier,
+                category,
+                language,
+                sum(load.values()) / slots if slots else 1.0,  # `occupancy`
+                idle.timestamp() if idle is not None else never_idle,
                 agent_id,
             )
             ranked.append((key, agent))

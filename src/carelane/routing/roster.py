@@ -48,6 +48,7 @@ class Roster:
         init=False, repr=False, compare=False
     )
     _pushed: bool = field(init=False, default=False, repr=False, compare=False)
+    _kept_checked: bool = field(init=False, default=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         agents = {agent.id: agent for agent in self.agents}
@@ -78,6 +79,36 @@ class Roster:
         return self._agents.get(agent_id)
 
     @property
+    def agents_by_id(self) -> Mapping[int, AgentSnapshot]:
+        return self._agents
+
+    def replacing(self, agent: AgentSnapshot) -> "Roster":
+        """This roster with `agent` in place of the agent of the same id, at a later
+        moment (their presence, load or idle time changed; the same profile): the teams,
+        lanes and indexes are shared, nothing is worked out again. KeyError for an agent
+        not on the roster; ValueError for another profile."""
+        if self._agents[agent.id].profile is not agent.profile:
+            raise ValueError(f"agent {agent.id} has another profile: make a new roster")
+        later = object.__new__(Roster)
+        set_ = object.__setattr__
+        for name in (
+            "teams",
+            "lanes",
+            "skill_groups",
+            "_teams",
+            "_owners",
+            "_backups",
+            "_policies",
+            "_agent_teams",
+            "_pushed",
+            "_kept_checked",
+        ):
+            set_(later, name, getattr(self, name))
+        set_(later, "agents", tuple(agent if a.id == agent.id else a for a in self.agents))
+        set_(later, "_agents", {**self._agents, agent.id: agent})
+        return later
+
+    @property
     def agent_teams(self) -> Mapping[int, tuple[AgentProfile, frozenset[str]]]:
         """Each agent's profile and teams, as name keys."""
         return self._agent_teams
@@ -86,8 +117,12 @@ class Roster:
     def kept_skill_groups(self) -> "SkillGroups | None":
         """The skill groups given, when they hold every agent's profile; else None."""
         kept = self.skill_groups
-        if kept is None or any(kept.profile(a.id) is not a.profile for a in self.agents):
+        if kept is None:
             return None
+        if not self._kept_checked:  # a roster's agents and profiles never change
+            if any(kept.profile(a.id) is not a.profile for a in self.agents):
+                return None
+            object.__setattr__(self, "_kept_checked", True)
         return kept
 
     @property

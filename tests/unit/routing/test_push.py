@@ -1,5 +1,6 @@
 """Push: who a new or reopened conversation goes to, and the sentence that says why."""
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -7,9 +8,13 @@ import pytest
 from carelane.routing.agents import AgentSnapshot, AgentState
 from carelane.routing.lane_policies import LanePolicy, Need
 from carelane.routing.push import PushOutcome, choose_agent
+from carelane.routing.roster import Roster
+from carelane.routing.skill_groups import SkillGroups
 from tests.unit.routing.builders import (
     FACEBOOK,
+    LANES,
     NOW,
+    TEAMS,
     TWITTER,
     agent,
     conversation,
@@ -229,3 +234,24 @@ def test_nobody_on_the_roster() -> None:
 def test_the_overflow_moment_comes_from_the_lane() -> None:
     decision = choose_agent(conversation(waited=3), roster(agent(1)), now=NOW)
     assert decision.overflow.overflows_at == NOW + minutes(12)
+
+
+def test_a_roster_at_a_later_moment_decides_as_one_made_anew() -> None:
+    agents = [agent(number, idle=number) for number in range(1, 6)]
+    groups = SkillGroups({a.id: a.profile for a in agents}, TEAMS, LANES)
+    kept = Roster(tuple(agents), TEAMS, LANES, skill_groups=groups)
+    later = kept
+    for _ in range(7):  # each push fills the chosen agent's slot, as a dispatch does
+        decision = choose_agent(conversation(), later, now=NOW)
+        anew = choose_agent(
+            conversation(), Roster(later.agents, TEAMS, LANES, skill_groups=groups), now=NOW
+        )
+        assert decision == anew
+        assert decision.agent is not None
+        load = {TWITTER: decision.agent.load_on(TWITTER) + 1}
+        later = later.replacing(replace(decision.agent, load=load, idle_since=NOW))
+    assert [a.load_on(TWITTER) for a in later.agents] == [2, 2, 1, 1, 1]  # the longest idle first
+    assert later.kept_skill_groups is groups
+    assert [a.load_on(TWITTER) for a in kept.agents] == [0] * 5  # the first one unchanged
+    with pytest.raises(ValueError, match="another profile"):
+        later.replacing(agent(1))
