@@ -10,6 +10,7 @@ from tests.functional.browser.conftest import (
     ANA,
     BEN,
     CHLOE,
+    MARKETING,
     WORKSPACE,
     Site,
     screenshot,
@@ -159,3 +160,27 @@ def test_keyboard_moves_through_the_inbox_and_opens_help(page: Page, site: Site)
     expect(page).to_have_url(re.compile(r"/inbox$"))
     page.keyboard.press("n")
     expect(page).to_have_url(re.compile(r"/conversations/\d+$|/inbox$"))
+
+
+def test_the_marketing_team_works_the_marketing_lane_only(page: Page, site: Site) -> None:
+    support = site.post_tweet(
+        f"marketing-page-{site.backend}-1", "pr_one", "@united lost my bag at the carousel again"
+    )
+    crisis = site.post_tweet(
+        f"marketing-page-{site.backend}-2",
+        "pr_two",
+        "@united your website is down, I can't check in",
+    )
+    sign_in(page, site, MARKETING[0], MARKETING[1], INBOX)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Inbox")
+    rows = page.locator("tr[data-row]")
+    expect(rows.filter(has_text="your website is down")).to_have_count(1)
+    expect(rows.filter(has_text="lost my bag at the carousel again")).to_have_count(0)
+    lanes = page.get_by_label("Lane").locator("option").all_inner_texts()
+    assert [lane for lane in lanes if lane != "any"] == ["Marketing/PR"]
+    screenshot(page, site, "inbox-marketing")
+    page.goto(site.url(f"/w/{WORKSPACE}/conversations/{crisis['conversation_id']}"))
+    expect(page.get_by_text("your website is down")).to_be_visible()
+    page.goto(site.url(f"/w/{WORKSPACE}/conversations/{support['conversation_id']}"))
+    expect(page.get_by_text("lost my bag at the carousel again")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Not found")
