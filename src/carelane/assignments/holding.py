@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, Select, Update, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from carelane.assignments.conversation_reads import QUEUE_ORDER
@@ -39,7 +39,7 @@ _HOLD = (
 )
 _HOLD_FROM = _HOLD.values({_c.previous_assignee_id: bindparam("previous")})
 """Hold a conversation someone else held: they become its previous holder."""
-_CLAIM_FIRST = (
+_CLAIM = (
     update(conversation_t)
     .where(
         _c.id
@@ -61,8 +61,8 @@ _CLAIM_FIRST = (
             _c.updated_at: bindparam("at"),
         }
     )
-    .returning(_c.id)
 )
+_CLAIM_FIRST = _CLAIM.returning(_c.id)
 """Hold the first of the candidates, in queue order, that still waits for an agent and
 that no other transaction has locked (PostgreSQL re-reads a row changed since the
 candidates were read, and skips a locked one for the next)."""
@@ -76,7 +76,7 @@ _HOLD_IF_ROOM = _HOLD.where(
         channel_t.c.network == bindparam("network"),
     )
     .scalar_subquery()
-    < bindparam("capacity")
+    < bindparam("network_slots")
 )
 """Hold the conversation if the agent has a free slot on its network, counted by the
 statement that gives it."""
@@ -85,23 +85,46 @@ _BUSY_SINCE = (
 )
 
 
+def _and_busy_since(hold: Update) -> Select[tuple[int]]:
+    """`hold` (an UPDATE of one conversation, returning its id) and, when it held one, its
+    agent (`:holder`) busy since `:at`, in one statement: PostgreSQL's data-modifying WITH."""
+    holding = hold.cte("holding")
+    busy = (
+        update(agent_t)
+        .where(_a.id == holding.c.assignee_id)
+        .values({_a.idle_since: holding.c.assigned_at})
+        .cte("busy")
+    )
+    return select(holding.c.id).add_cte(busy)
+
+
+_HOLD_IF_ROOM_AND_BUSY = _and_busy_since(
+    _HOLD_IF_ROOM.returning(_c.id, _c.assignee_id, _c.assigned_at)
+)
+_CLAIM_FIRST_AND_BUSY = _and_busy_since(_CLAIM.returning(_c.id, _c.assignee_id, _c.assigned_at))
+"""On PostgreSQL: a hold and its agent's busy time in one round trip."""
+
+
 def hold_if_room(
     connection: Connection, conversation: ConversationToRoute, agent: AgentSnapshot, now: datetime
 ) -> bool:
     """Give the agent `conversation` (which nobody holds) if they have a free slot on its
-    network; whether it did. Exact when the caller locked the agent's row first: the
-    count is the statement's own, made after the lock, and nobody else adds to it."""
+    network, and mark them busy since `now`; whether it did. Exact when the caller
+    locked the agent's row first: the count is the statement's own, made after the
+    lock, and nobody else adds to it."""
     network = conversation.network
-    held = connection.execute(
-        _HOLD_IF_ROOM,
-        {
-            "conversation": conversation.id,
-            "holder": agent.id,
-            "at": now,
-            "network": network.value,
-            "capacity": agent.profile.capacity_on(network),
-        },
-    )
+    asked = {
+        "conversation": conversation.id,
+        "holder": agent.id,
+        "at": now,
+        "network": network.value,
+        "network_slots": agent.profile.capacity_on(network),
+    }
+    if connection.dialect.name == "postgresql":
+        return connection.execute(_HOLD_IF_ROOM_AND_BUSY, asked).first() is not None
+    held = connection.execute(_HOLD_IF_ROOM, asked)
+    if held.rowcount:
+        connection.execute(_BUSY_SINCE, {"agent": agent.id, "at": now})
     return bool(held.rowcount)
 
 
@@ -110,10 +133,15 @@ def claim_first_waiting(
 ) -> int | None:
     """Give the agent the first of `candidates` (waiting conversations of one part of
     the queue, at risk or not) that still waits for an agent and that no other pull is
-    taking this moment, in queue order: its id, or None when every one is gone."""
-    claimed = connection.execute(
-        _CLAIM_FIRST, {"candidates": list(candidates), "holder": agent_id, "at": now}
-    ).scalar_one_or_none()
+    taking this moment, in queue order, and mark the agent busy since `now`: its id, or
+    None when every one is gone."""
+    asked = {"candidates": list(candidates), "holder": agent_id, "at": now}
+    if connection.dialect.name == "postgresql":
+        claimed = connection.execute(_CLAIM_FIRST_AND_BUSY, asked).scalar_one_or_none()
+    else:
+        claimed = connection.execute(_CLAIM_FIRST, asked).scalar_one_or_none()
+        if claimed is not None:
+            connection.execute(_BUSY_SINCE, {"agent": agent_id, "at": now})
     return cast(int | None, claimed)
 
 
@@ -131,10 +159,11 @@ def record_hold(
     extra: dict[str, Any] | None = None,
     claimed: bool = False,
 ) -> AssignmentOut:
-    """Write that the agent of `snapshot` holds `conversation` from `now` (already done
-    when `claimed`), that they are busy since, and the events: `event` (with `outcome`,
-    `explanation`, who decided and `extra`), and `lane.notified` when the agent answers
-    outside their lane. The caller holds the locks (see `assignments.service`)."""
+    """Write that the agent of `snapshot` holds `conversation` from `now` and is busy
+    since (both already done when `claimed`: `hold_if_room`, `claim_first_waiting`), and
+    the events: `event` (with `outcome`, `explanation`, who decided and `extra`), and
+    `lane.notified` when the agent answers outside their lane. The caller holds the
+    locks (see `assignments.service`)."""
     connection = session.connection()
     if not claimed:
         holder = conversation.holder_id
@@ -143,7 +172,7 @@ def record_hold(
             connection.execute(_HOLD, values)
         else:
             connection.execute(_HOLD_FROM, {**values, "previous": holder})
-    connection.execute(_BUSY_SINCE, {"agent": snapshot.id, "at": now})
+        connection.execute(_BUSY_SINCE, {"agent": snapshot.id, "at": now})
     events, result = hold_record(
         frame=frame,
         conversation=conversation,
