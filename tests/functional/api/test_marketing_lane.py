@@ -188,3 +188,45 @@ def test_the_pages_show_a_marketing_member_their_lane_only(
     assert other.status_code == 404
     assert "my bag is lost" not in other.text
     assert client.get("/w/acme/wallboard").status_code == 404
+
+
+def test_a_marketing_member_works_their_lane_as_their_own_agent(
+    client: TestClient, settings: Settings
+) -> None:
+    create_workspace(client, "acme", "Acme Air")
+    teams = """\
+version: 1
+teams:
+  - name: Marketing/PR
+    lanes: [Marketing/PR]
+agents:
+  - name: Mo Reyes
+    email: mo@example.com
+    teams: [Marketing/PR]
+    languages: {en: 5}
+    capacity: {twitter: 3}
+"""
+    routing = client.put(
+        "/api/v1/workspaces/acme/routing", content=teams, headers={"content-type": "text/yaml"}
+    )
+    assert routing.status_code == 200, routing.text
+    crisis, bag = _post(
+        client,
+        post_data("1", created_at=T0, author="ana", text=CRISIS),
+        post_data("2", created_at=T0, author="bo", text=LOST_BAG),
+    )
+    mo = add_user(settings, "mo@example.com", Role.MARKETING, workspaces=["acme"])
+    client.cookies.clear()
+    sign_in_as(client, settings, mo)
+    note = client.post(
+        f"/api/v1/workspaces/acme/conversations/{crisis['conversation_id']}/notes",
+        json={"text": "PR will answer this one"},
+    )
+    assert note.status_code == 201, note.text
+    refused = client.post(
+        f"/api/v1/workspaces/acme/conversations/{bag['conversation_id']}/notes",
+        json={"text": "not ours"},
+    )
+    assert refused.status_code == 404
+    timeline = client.get(f"/api/v1/workspaces/acme/conversations/{crisis['conversation_id']}")
+    assert "PR will answer this one" in timeline.text
