@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from carelane.assignments import next_conversation
+from carelane.assignments.dispatch import do_dispatch_waiting
 from carelane.assignments.holding import hold_if_room
 from carelane.assignments.next_conversation import do_next_conversation
 from carelane.assignments.queue import get_queue
@@ -235,3 +236,46 @@ def test_an_agent_away_is_not_pushed_to_after_the_roster_was_kept(
 
     assert pushed.assigned is False
     assert "1 is away" in pushed.explanation
+
+
+def test_a_push_a_pull_and_a_dispatch_each_mark_their_agent_busy_since_the_decision(
+    session: Session, now: datetime
+) -> None:
+    staged = _staged(session, now, agents=3, waiting=4)
+    agents = staged.agent_ids
+    pusher, puller, dispatched_to = agents
+    earlier = now - timedelta(hours=1)
+    session.execute(update(Agent).values(idle_since=earlier))
+    session.commit()
+    times = [now + timedelta(minutes=minute) for minute in range(3)]
+
+    def only_available(agent_id: int, at: datetime) -> None:
+        for other in agents:
+            state = AgentState.AVAILABLE if other == agent_id else AgentState.AWAY
+            do_set_agent_state(
+                session=session,
+                workspace_id=staged.workspace_id,
+                agent_id=other,
+                state=state,
+                now=at,
+            )
+
+    only_available(pusher, now)
+    pushed = do_assign(
+        session=session,
+        workspace_id=staged.workspace_id,
+        conversation_id=staged.conversation_ids[0],
+        now=times[0],
+    )
+    only_available(puller, now)
+    pulled = do_next_conversation(
+        session=session, workspace_id=staged.workspace_id, agent_id=puller, now=times[1]
+    )
+    only_available(dispatched_to, now)
+    dispatched = do_dispatch_waiting(
+        session=session, workspace_id=staged.workspace_id, now=times[2], limit=1
+    )
+
+    assert [pushed.agent_id, pulled.agent_id, dispatched.decisions[0].agent_id] == agents
+    idle = dict(session.execute(select(Agent.id, Agent.idle_since)).all())
+    assert idle == dict(zip(agents, times, strict=True))
