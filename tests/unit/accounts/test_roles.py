@@ -26,6 +26,12 @@ def test_marketing_reads_its_lane_only() -> None:
     assert not may(Role.MARKETING, Permission.INGEST_POSTS)
 
 
+def test_everyone_who_works_conversations_works_the_marketing_lane_too() -> None:
+    for role in (Role.AGENT, Role.SUPERVISOR, Role.ADMIN):
+        assert may(role, Permission.HANDLE_CONVERSATIONS)
+        assert may(role, Permission.READ_MARKETING_LANE)
+
+
 def test_an_admin_may_do_everything() -> None:
     assert all(may(Role.ADMIN, permission) for permission in Permission)
 
