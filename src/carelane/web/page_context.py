@@ -73,6 +73,11 @@ class WorkspacePage:
         return self.user.may(Permission.VIEW_QUEUES)
 
     @property
+    def corrects_triage(self) -> bool:
+        """Whether they may correct a triage (agents, supervisors and admins)."""
+        return self.user.may(Permission.HANDLE_CONVERSATIONS)
+
+    @property
     def sees_whole_queue(self) -> bool:
         """Whether the inbox may show every conversation they see, not only their own:
         supervisors' whole workspace, the Marketing/PR team's whole lanes."""
@@ -86,6 +91,7 @@ class WorkspacePage:
             "agent_id": self.agent_id,
             "supervises": self.supervises,
             "sees_whole_queue": self.sees_whole_queue,
+            "corrects_triage": self.corrects_triage,
             "live_kinds": " ".join(sorted(LIVE_TYPES)),
             **more,
         }

@@ -184,6 +184,8 @@ def test_the_pages_show_a_marketing_member_their_lane_only(
     assert page.status_code == 200, page.text
     assert "website is down" in page.text
     assert f"/w/acme/conversations/{bag}" not in page.text
+    assert 'id="triage-intent"' in page.text
+    assert 'id="correct-intent"' not in page.text  # correcting a triage is the agents' work
     other = client.get(f"/w/acme/conversations/{bag}")
     assert other.status_code == 404
     assert "my bag is lost" not in other.text
