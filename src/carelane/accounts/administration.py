@@ -1,5 +1,6 @@
 """What admins do to accounts: list a workspace's users, change a user's role, deactivate
-a user (ending their sessions and API tokens at once), list and revoke API tokens."""
+a user (ending their sessions and API tokens at once) and reactivate them, list and
+revoke API tokens."""
 
 from datetime import datetime
 
@@ -109,6 +110,25 @@ def do_deactivate_user(
                 .where(table.user_id == user.id, table.revoked_at.is_(None))
                 .values(revoked_at=now)
             )
+    return user_out(session, user)
+
+
+def do_reactivate_user(
+    *,
+    session: Session,
+    workspace_id: int,
+    user_id: int,
+    by_user_id: int,
+    by_all_workspaces: bool,
+) -> UserOut:
+    """Let deactivated user `user_id` sign in again. What deactivation revoked stays
+    revoked: they sign in afresh and are issued new API tokens. NotFoundError for a user
+    of no such workspace; ConflictError for oneself, and for an admin of every workspace
+    reactivated by an admin of some."""
+    with unit_of_work(session):
+        user = _workspace_user(session, workspace_id=workspace_id, user_id=user_id)
+        _check_may_change(user, by_user_id=by_user_id, by_all_workspaces=by_all_workspaces)
+        user.active = True
     return user_out(session, user)
 
 

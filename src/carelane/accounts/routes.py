@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from carelane.accounts.administration import (
     do_change_role,
     do_deactivate_user,
+    do_reactivate_user,
     do_revoke_api_token,
     get_api_tokens,
     get_workspace_user,
@@ -154,6 +155,21 @@ def deactivate_user(
         workspace_id=workspace_id,
         user_id=user_id,
         now=utc_now(),
+        by_user_id=user.user_id,
+        by_all_workspaces=user.all_workspaces,
+    )
+
+
+@router.post(f"{_USER}/reactivate", response_model=UserOut, dependencies=[_MANAGE])
+def reactivate_user(
+    workspace_id: WorkspaceIdDep, user_id: PathId, session: SessionDep, user: SignedInDep
+) -> UserOut:
+    """Let a deactivated user sign in again; their old sessions and API tokens stay
+    revoked."""
+    return do_reactivate_user(
+        session=session,
+        workspace_id=workspace_id,
+        user_id=user_id,
         by_user_id=user.user_id,
         by_all_workspaces=user.all_workspaces,
     )

@@ -143,6 +143,28 @@ def test_a_deactivated_user_is_signed_out_everywhere_at_once(
     assert SESSION_COOKIE not in signin.cookies
 
 
+def test_a_reactivated_user_signs_in_again_with_old_tokens_still_revoked(
+    client: TestClient, anonymous_client: TestClient, settings: Settings, users: dict[str, int]
+) -> None:
+    bearer = {"Authorization": f"Bearer {_token(settings, 'ana@example.com')}"}
+    assert client.post(f"/api/v1/workspaces/acme/users/{users['ana']}/deactivate").is_success
+    back = client.post(f"/api/v1/workspaces/acme/users/{users['ana']}/reactivate")
+    assert back.status_code == 200, back.text
+    assert back.json()["active"] is True
+    ana = anonymous_client
+    assert ana.get("/api/v1/me", headers=bearer).status_code == 401
+    form = ana.get("/signin").text
+    csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+    signin = ana.post(
+        "/signin",
+        data={"email": "ana@example.com", "password": PASSWORD, "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert signin.status_code == 303, signin.text
+    assert ana.get("/api/v1/me").status_code == 200
+    assert client.post("/api/v1/workspaces/acme/users/999999/reactivate").status_code == 404
+
+
 def test_an_admin_revokes_one_api_token(
     client: TestClient, settings: Settings, users: dict[str, int]
 ) -> None:
