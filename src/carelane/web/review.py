@@ -1,13 +1,13 @@
 """The supervisor's review page: replies waiting for approval (approve as written or
 edited, or reject with a comment) and sent replies waiting for a quality review (score them
-on the team's criteria). Decisions go through the approvals and quality API."""
+on the criteria of the agent's team). Decisions go through the approvals and quality API."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from carelane.accounts.roles import Permission
 from carelane.qa.approvals import get_approval_queue
-from carelane.qa.reviews import get_review_queue
+from carelane.qa.reviews import criteria_of_agent, get_review_queue
 from carelane.qa.settings_store import get_quality_settings
 from carelane.web.dependencies import SessionDep, utc_now
 from carelane.web.page_context import PageRefusal, not_found_page, page_response, workspace_page
@@ -22,14 +22,19 @@ def review_page(request: Request, workspace: str, session: SessionDep) -> HTMLRe
     if not page.user.may(Permission.APPROVE_REPLIES):
         raise PageRefusal(not_found_page(request, "The review queue is for supervisors."))
     workspace_id = page.workspace.id
+    reviews = get_review_queue(
+        session=session, workspace_id=workspace_id, user_id=page.user.user_id
+    ).items
+    settings = get_quality_settings(session=session, workspace_id=workspace_id)
+    criteria_of = {
+        agent_id: criteria_of_agent(session, settings, agent_id)
+        for agent_id in {item.reply.agent_id for item in reviews}
+    }
     return page_response(
         request,
         "review.html",
         page,
         approvals=get_approval_queue(session=session, workspace_id=workspace_id).items,
-        reviews=get_review_queue(
-            session=session, workspace_id=workspace_id, user_id=page.user.user_id
-        ).items,
-        criteria=get_quality_settings(session=session, workspace_id=workspace_id).criteria,
+        reviews=[(item, criteria_of[item.reply.agent_id]) for item in reviews],
         now=utc_now(),
     )

@@ -14,6 +14,7 @@ from carelane.config import Settings
 from carelane.store.models import Event
 from tests.functional.api.care_setup import (
     URL,
+    WORKSPACE,
     care_workspace,
     open_conversation,
     reply,
@@ -136,9 +137,13 @@ def test_a_team_scores_on_its_own_criteria_and_unknown_teams_are_refused(
     )
     assert doubled.status_code == 422
     assert "criteria named twice: tone" in doubled.text
-    _settings(supervisor, team_criteria={"Care": own})
+    _settings(supervisor, team_criteria={"Care": own}, certified_review_share=1.0)
 
     sent = reply(ana, care["conversation"], "Hi Cat!", send=True)
+    page = supervisor.get(f"/w/{WORKSPACE}/review")
+    assert page.status_code == 200, page.text
+    assert f'id="score-{sent["id"]}-empathy"' in page.text, "the team's own criteria"
+    assert f'id="score-{sent["id"]}-tone"' not in page.text
     card = _score(supervisor, sent["id"], {"empathy": 3, "accuracy": 2})
     assert card.status_code == 201, card.text
     assert card.json()["scores"] == {"empathy": 3, "accuracy": 2}
