@@ -120,7 +120,7 @@ def test_a_trainees_reply_waits_until_a_supervisor_approves_it(
     expect(page.locator(".timeline li.outbound").last).to_contain_text("So sorry for the wait")
 
 
-def test_an_internal_note_mentions_an_agent_who_is_told_at_once(
+def test_an_internal_note_mentions_an_agent_picked_by_type_ahead_who_is_told_at_once(
     page: Page, site: Site, browser: Browser
 ) -> None:
     mentioned = browser.new_context(viewport=VIEWPORT)
@@ -130,9 +130,14 @@ def test_an_internal_note_mentions_an_agent_who_is_told_at_once(
         sign_in(ana, site, ANA, AGENT_PASSWORD, INBOX)
         expect(ana.locator("body")).to_have_attribute("data-live", "connected")
         _take_one(page, site, BEN)
-        page.get_by_label(re.compile("^Internal note")).fill(
-            "@ana.ruiz could you check the refund?"
-        )
+        note = page.get_by_label(re.compile("^Internal note"))
+        note.press_sequentially("@an")
+        options = page.get_by_role("listbox", name="Agents to mention")
+        expect(options.get_by_role("option", name="@ana.ruiz")).to_be_visible()
+        note.press("Enter")
+        expect(options).to_be_hidden()
+        note.press_sequentially("could you check the refund?")
+        expect(note).to_have_value("@ana.ruiz could you check the refund?")
         page.get_by_role("button", name="Add the internal note").click()
         expect(page.locator("#notice")).to_have_text("Note added.")
         expect(page.locator(".timeline li.note").last).to_contain_text(
