@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from carelane.triage.artefacts import write_arrays, write_manifest
 from carelane.triage.features import DIMENSIONS, featurise
+from carelane.triage.label_offsets import tune_offsets
 from carelane.triage.labelled import TASK_LABELS, LabelledPost, read_labelled
 from carelane.triage.linear import LinearModels, Task
 from carelane.triage.models import LINEAR_FILE, MANIFEST_FILE, TriageModels
@@ -25,6 +26,14 @@ SEED = 20_150_216
 
 REGULARISATION = {"sentiment": 4.0, "reason": 4.0, "intent": 8.0}
 """Inverse L2 strength (scikit-learn's C) per task, chosen once, never on test folds."""
+
+OFFSET_FOLDS = 4
+"""Inner folds of a tuned task's training posts whose out-of-fold probabilities choose
+its label offsets (see `label_offsets`)."""
+
+TUNED = frozenset({"intent"})
+"""Tasks whose decisions get label offsets: intent, which triage decides with a threshold
+on `other` and whose rare labels macro-F1 counts as much as the common ones."""
 
 BALANCED = frozenset({"intent"})
 """Tasks whose rare labels (a sales lead, a suggestion) weigh as much in training as the
@@ -121,6 +130,80 @@ def fit_task(
     return labels, coefficients, model.intercept_, model.coef_[:, len(used) :]
 
 
+def _probabilities_of(
+    examples: Sequence[Example],
+    idf: NDArray[np.float32],
+    fitted: tuple[tuple[str, ...], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
+    inputs: NDArray[np.float64] | None,
+    labels: tuple[str, ...],
+) -> NDArray[np.float64]:
+    """(examples x `labels`) probabilities of a model `fit_task` fitted (0 for a label
+    it had no examples of)."""
+    _, sparse = _sklearn()
+    own_labels, coefficients, intercepts, input_coefficients = fitted
+    features = featurise([e.text for e in examples], idf)
+    matrix = sparse.csr_matrix(
+        (features.value, (features.row, features.column)), shape=(features.rows, DIMENSIONS)
+    )
+    scores = np.asarray(matrix @ coefficients.T) + intercepts
+    if inputs is not None:
+        scores = scores + inputs @ input_coefficients.T
+    scores -= scores.max(axis=1, keepdims=True)
+    own = np.exp(scores)
+    own /= own.sum(axis=1, keepdims=True)
+    probabilities = np.zeros((len(examples), len(labels)))
+    probabilities[:, [labels.index(label) for label in own_labels]] = own
+    return probabilities
+
+
+def _label_offsets(
+    task: str,
+    examples: Sequence[Example],
+    idf: NDArray[np.float32],
+    inputs: NDArray[np.float64] | None,
+    labels: tuple[str, ...],
+) -> NDArray[np.float64]:
+    """Offsets for `labels` (see `label_offsets`) chosen on out-of-fold probabilities of
+    `examples`: zeros when a label has too few examples to be spread over the folds."""
+    from carelane.triage.actionability import judge_actionable
+
+    counts = [sum(1 for e in examples if e.label == label) for label in labels]
+    if "other" not in labels or min(counts) < OFFSET_FOLDS:
+        return np.zeros(len(labels))
+    folds = stratified_folds(
+        [e.label for e in examples], [str(i) for i in range(len(examples))], OFFSET_FOLDS
+    )
+    probabilities = np.zeros((len(examples), len(labels)))
+    for fold in range(OFFSET_FOLDS):
+        fit_on = np.flatnonzero(folds != fold)
+        held = np.flatnonzero(folds == fold)
+        fitting, holding = fit_on.tolist(), held.tolist()
+        fitted = fit_task(
+            task, [examples[i] for i in fitting], idf, None if inputs is None else inputs[fit_on]
+        )
+        probabilities[held] = _probabilities_of(
+            [examples[i] for i in holding],
+            idf,
+            fitted,
+            None if inputs is None else inputs[held],
+            labels,
+        )
+    ruled_out = np.array(
+        [
+            not judge_actionable(
+                e.text,
+                outbound=False,
+                author_handle="",
+                brand_handles=frozenset(),
+                other_probability=0.0,
+            ).actionable
+            for e in examples
+        ]
+    )
+    gold = [labels.index(e.label) for e in examples]
+    return tune_offsets(probabilities, gold, labels.index("other"), ruled_out)
+
+
 def _stack_inputs(
     task: str, training: Mapping[str, Sequence[Example]], idf: NDArray[np.float32]
 ) -> NDArray[np.float64] | None:
@@ -150,6 +233,8 @@ def fit_linear_models(
     for name in sorted(training):
         inputs = _stack_inputs(name, training, idf)
         labels, coef, intercept, input_coef = fit_task(name, training[name], idf, inputs)
+        if name in TUNED:
+            intercept = intercept + _label_offsets(name, training[name], idf, inputs, labels)
         full_labels = TASK_LABELS[name]
         # Labels without examples get a column that never wins.
         full_coef = np.zeros((len(full_labels), DIMENSIONS))
