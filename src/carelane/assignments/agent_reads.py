@@ -103,6 +103,10 @@ LOCK_AVAILABLE_AGENTS = (
 )
 """The rows of the workspace's available agents on the roster, locked, but those another
 transaction holds locked (on PostgreSQL): someone is giving them a conversation."""
+LOCK_AVAILABLE_AGENTS_AMONG = LOCK_AVAILABLE_AGENTS.where(
+    _a.id.in_(bindparam("agents", expanding=True))
+)
+"""`LOCK_AVAILABLE_AGENTS`, of the agents `:agents` only."""
 
 
 def lock_agent(

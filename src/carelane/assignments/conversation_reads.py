@@ -94,23 +94,31 @@ def queue_head(*, at_risk: bool, default_lane_too: bool) -> Select[*tuple[Any, .
         if at_risk
         else or_(due > bindparam("at_risk_until"), due.is_(None))
     )
-    lanes: ColumnElement[bool] = _c.lane.in_(bindparam("lanes", expanding=True))
-    if default_lane_too:
-        lanes = or_(lanes, _c.lane.is_(None))
     return (
         select(*ROUTE_COLUMNS)
         .join(channel_t, _ch.id == _c.channel_id)
         .where(
             *_waiting(bindparam("workspace_id")),
             risk,
-            _c.tier <= bindparam("tier"),
-            _ch.network.in_(bindparam("networks", expanding=True)),
-            lanes,
+            *_offered(default_lane_too=default_lane_too),
             _c.id.not_in(bindparam("seen", expanding=True)),
         )
         .order_by(*QUEUE_ORDER)
         .limit(bindparam("page"))
     )
+
+
+def _offered(*, default_lane_too: bool) -> list[ColumnElement[bool]]:
+    """Conversations of tier `:tier` or lower, on `:networks`, in `:lanes` (and without a
+    lane, when the workspace's default lane is one of them)."""
+    lanes: ColumnElement[bool] = _c.lane.in_(bindparam("lanes", expanding=True))
+    if default_lane_too:
+        lanes = or_(lanes, _c.lane.is_(None))
+    return [
+        _c.tier <= bindparam("tier"),
+        _ch.network.in_(bindparam("networks", expanding=True)),
+        lanes,
+    ]
 
 
 QUEUE_HEADS = {
@@ -120,12 +128,17 @@ QUEUE_HEADS = {
 }
 
 
-def dispatch_head(*, at_risk: bool, among: bool) -> Select[*tuple[Any, ...]]:
+def dispatch_head(
+    *, at_risk: bool, among: bool, offered: bool = False, default_lane_too: bool = False
+) -> Select[*tuple[Any, ...]]:
     """The first `:limit` conversations of workspace `:workspace_id` waiting for an agent,
     either those at risk (response due by `:at_risk_until`) or the others, in queue order
     (only those of `:among`, when `among`), each locked and with the workspace's roster
     version and lanes file: a dispatcher's batch. On PostgreSQL a conversation another
-    transaction holds locked is passed over (`SKIP LOCKED`) for the next."""
+    transaction holds locked is passed over (`SKIP LOCKED`) for the next.
+
+    When `offered`, only those some agents may be offered (see `queue_head`: of tier
+    `:tier` or lower, on `:networks`, in `:lanes`), but those in `:sparing`."""
     due = _c.response_due_at
     risk = (
         due <= bindparam("at_risk_until")
@@ -140,6 +153,11 @@ def dispatch_head(*, at_risk: bool, among: bool) -> Select[*tuple[Any, ...]]:
     )
     if among:
         query = query.where(_c.id.in_(bindparam("among", expanding=True)))
+    if offered:
+        query = query.where(
+            *_offered(default_lane_too=default_lane_too),
+            _c.id.not_in(bindparam("sparing", expanding=True)),
+        )
     return (
         query.order_by(*QUEUE_ORDER)
         .limit(bindparam("limit"))
@@ -152,3 +170,12 @@ DISPATCH_HEADS = {
     for at_risk in (True, False)
     for among in (True, False)
 }
+OFFERED_DISPATCH_HEADS = {
+    (at_risk, among, default_lane_too): dispatch_head(
+        at_risk=at_risk, among=among, offered=True, default_lane_too=default_lane_too
+    )
+    for at_risk in (True, False)
+    for among in (True, False)
+    for default_lane_too in (True, False)
+}
+"""A dispatch's batch for some agents only: what they may be offered."""

@@ -14,7 +14,7 @@ giving a conversation this very moment is not offered any of the batch. A dispat
 waits for a lock, so it never waits on another transaction in a cycle.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -22,8 +22,12 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, text, update
 from sqlalchemy.orm import Session
 
-from carelane.assignments.agent_reads import LOCK_AVAILABLE_AGENTS, roster_agents
-from carelane.assignments.conversation_reads import DISPATCH_HEADS
+from carelane.assignments.agent_reads import (
+    LOCK_AVAILABLE_AGENTS,
+    LOCK_AVAILABLE_AGENTS_AMONG,
+    roster_agents,
+)
+from carelane.assignments.conversation_reads import DISPATCH_HEADS, OFFERED_DISPATCH_HEADS
 from carelane.assignments.holding import hold_record
 from carelane.assignments.roster_store import RosterFrame, agent_t, conversation_t
 from carelane.assignments.schemas import AssignmentOut
@@ -66,11 +70,17 @@ def do_dispatch_waiting(
     now: datetime,
     limit: int = DISPATCH_BATCH,
     among: Collection[int] | None = None,
+    agents: Collection[int] | None = None,
+    sparing: Collection[int] = (),
 ) -> Dispatch:
     """Push the `limit` most urgent conversations waiting for an agent (new or open, held
     by nobody; only those of `among`, when given) to the best free agents now, in queue
     order, in one transaction; log `conversation.assigned` for each (and `lane.notified`
     when the agent answers outside their lane), as a push does.
+
+    With `agents`, only to those agents (the ones capacity just appeared for): the batch
+    is then the most urgent of what they may be offered (their lanes, networks with a
+    free slot, tiers), never one of `sparing` (what they just gave away).
 
     What nobody may take waits in the queue, with the reason in its decision. A
     conversation another transaction holds locked is left out (on PostgreSQL).
@@ -80,8 +90,18 @@ def do_dispatch_waiting(
         raise InvalidInputError(
             [FieldError("limit", f"is {limit}; a dispatch takes 1 to {MAX_DISPATCH_BATCH:,}")]
         )
-    if among is not None and not among:
+    if (among is not None and not among) or (agents is not None and not agents):
         return Dispatch([])
+    if agents is not None:
+        return _dispatch_to(
+            session,
+            workspace_id,
+            now=now,
+            limit=limit,
+            among=among,
+            agents=agents,
+            sparing=sparing,
+        )
     with unit_of_work(session):
         connection = session.connection()
         rows = _waiting_head(connection, workspace_id, now, limit, among)
@@ -141,25 +161,99 @@ def _write_holds(session: Session, holds: Sequence[tuple[int, int]], now: dateti
     )
 
 
+def _dispatch_to(
+    session: Session,
+    workspace_id: int,
+    *,
+    now: datetime,
+    limit: int,
+    among: Collection[int] | None,
+    agents: Collection[int],
+    sparing: Collection[int],
+) -> Dispatch:
+    """`do_dispatch_waiting` to `agents` only: their rows locked first (none waits for a
+    lock, as in a whole dispatch), then the most urgent of what they may be offered."""
+    wanted = set(agents)
+    with unit_of_work(session):
+        connection = session.connection()
+        frame = RosterFrame.of(session, workspace_id)
+        locked = set(
+            connection.execute(
+                LOCK_AVAILABLE_AGENTS_AMONG,
+                {"workspace_id": workspace_id, "agents": sorted(wanted)},
+            ).scalars()
+        )
+        everyone = roster_agents(connection, frame)  # loads counted after the locks
+        free = {agent.id: agent for agent in everyone if agent.id in locked}
+        passed_over = sum(
+            agent.id in wanted and agent.state is AgentState.AVAILABLE and agent.id not in locked
+            for agent in everyone
+        )
+        offered = _offered_to(frame, free.values())
+        if offered is None:
+            return Dispatch([], passed_over)
+        offered["sparing"] = sorted(sparing)
+        rows = _waiting_head(connection, workspace_id, now, limit, among, offered=offered)
+        decisions, holds, events = _decide(frame, [frame.to_route(row) for row in rows], free, now)
+        if holds:
+            _write_holds(session, holds, now)
+            append_events(session, events, now=now)
+        return Dispatch(decisions, passed_over)
+
+
+def _offered_to(frame: RosterFrame, agents: Iterable[AgentSnapshot]) -> dict[str, Any] | None:
+    """What `agents` may be offered, as `dispatch_head` asks it (`lanes`, `networks` with a
+    free slot, `tier`), and whether the default lane is among their lanes; None when they
+    may be offered nothing."""
+    lanes: set[str] = set()
+    networks: set[str] = set()
+    tier = 0
+    for agent in agents:
+        with_room = [n.value for n in agent.profile.capacity if agent.has_room_on(n)]
+        agent_lanes = frame.agent_lanes(agent)
+        if with_room and agent_lanes:
+            networks.update(with_room)
+            lanes |= agent_lanes
+            tier = max(tier, agent.profile.tier)
+    if not lanes:
+        return None
+    return {
+        "lanes": sorted(lanes),
+        "networks": sorted(networks),
+        "tier": tier,
+        "default_lane_too": frame.default_lane in lanes,
+    }
+
+
 def _waiting_head(
     connection: Connection,
     workspace_id: int,
     now: datetime,
     limit: int,
     among: Collection[int] | None,
+    *,
+    offered: dict[str, Any] | None = None,
 ) -> list[Any]:
-    """The batch's conversations, locked: those at risk first, then the others."""
+    """The batch's conversations, locked: those at risk first, then the others (only
+    those `offered`, when given: see `_offered_to`)."""
     asked: dict[str, Any] = {
         "workspace_id": workspace_id,
         "at_risk_until": now + DEFAULT_BREACH_WINDOW,
     }
     if among is not None:
         asked["among"] = sorted(among)
+    default_lane_too = False
+    if offered is not None:
+        asked.update(offered)
+        default_lane_too = bool(asked.pop("default_lane_too"))
     rows: list[Any] = []
     for at_risk in (True, False):
         if len(rows) >= limit:
             break
-        head = DISPATCH_HEADS[(at_risk, among is not None)]
+        if offered is None:
+            head = DISPATCH_HEADS[(at_risk, among is not None)]
+        else:
+            head = OFFERED_DISPATCH_HEADS[(at_risk, among is not None, default_lane_too)]
         rows += connection.execute(head, {**asked, "limit": limit - len(rows)}).all()
     return rows
 

@@ -102,6 +102,7 @@ def stage_rehearsal(
             agent_id=agent_id,
             state=AgentState.AVAILABLE,
             now=now,
+            push_waiting=False,  # the conversations wait for what is rehearsed
         )
     conversation_ids = list(
         session.scalars(

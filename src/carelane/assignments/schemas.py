@@ -81,6 +81,9 @@ class AgentStateOut(BaseModel):
     changed: bool
     state_changed_at: datetime | None
     idle_since: datetime | None
+    assigned_conversation_ids: list[int] = Field(
+        [], description="The waiting conversations pushed to the agent as they became available."
+    )
 
 
 class QueueEntryOut(BaseModel):

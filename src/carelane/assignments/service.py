@@ -24,6 +24,7 @@ from carelane.assignments.agent_reads import (
     locked_agent,
     roster_agents,
 )
+from carelane.assignments.capacity import do_push_waiting_to_agents
 from carelane.assignments.conversation_reads import LOCK_CONVERSATION
 from carelane.assignments.holding import hold_if_room, record_hold
 from carelane.assignments.roster_store import ACTIVE, RosterFrame
@@ -213,6 +214,9 @@ def do_take_over(
     """Agent `agent_id` takes a conversation another agent holds, for `reason`; logged as
     `conversation.taken_over` naming who held it, who took it, when and why.
 
+    The slot it frees is refilled at once from the waiting queue, once the takeover has
+    committed (`assignments.capacity`).
+
     Raises NotHeldError when nobody holds it, CapacityExceededError when the taker has no
     free slot, InvalidInputError without a reason or when the taker holds it already.
     """
@@ -235,7 +239,7 @@ def do_take_over(
             reason=reason,
             now=now,
         )
-        return record_hold(
+        taken = record_hold(
             session,
             frame=frame,
             conversation=conversation,
@@ -247,13 +251,47 @@ def do_take_over(
             event=EventType.CONVERSATION_TAKEN_OVER,
             extra={"from_agent_id": takeover.from_agent_id, "reason": takeover.reason},
         )
+    do_push_waiting_to_agents(
+        session=session, workspace_id=workspace_id, agent_ids=[takeover.from_agent_id], now=now
+    )
+    return taken
 
 
 def do_set_agent_state(
-    *, session: Session, workspace_id: int, agent_id: int, state: AgentState, now: datetime
+    *,
+    session: Session,
+    workspace_id: int,
+    agent_id: int,
+    state: AgentState,
+    now: datetime,
+    push_waiting: bool = True,
 ) -> AgentStateOut:
     """Set an agent's presence and log `agent.state_changed` (nothing when it is the same).
-    Becoming available starts their idle time if none runs; signing out ends it."""
+    Becoming available starts their idle time if none runs; signing out ends it.
+
+    An agent set available is pushed the most urgent waiting conversations they may take,
+    up to their free slots, once their presence has committed (`assignments.capacity`);
+    not when `push_waiting` is False (a roster being staged)."""
+    out = _set_agent_state(session, workspace_id, agent_id, state, now)
+    if state is not AgentState.AVAILABLE or not push_waiting:
+        return out
+    pushed = do_push_waiting_to_agents(
+        session=session, workspace_id=workspace_id, agent_ids=[agent_id], now=now
+    )
+    return out.model_copy(
+        update={
+            "assigned_conversation_ids": [
+                d.conversation_id
+                for d in pushed.decisions
+                if d.assigned and d.conversation_id is not None
+            ]
+        }
+    )
+
+
+def _set_agent_state(
+    session: Session, workspace_id: int, agent_id: int, state: AgentState, now: datetime
+) -> AgentStateOut:
     with unit_of_work(session):
         agent = session.scalar(
             select(Agent)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from carelane.assignments.capacity import do_push_waiting_to_agents
 from carelane.assignments.roster_store import RosterFrame
 from carelane.assignments.schemas import TransferOut
 from carelane.assignments.service import locked_conversation
@@ -31,7 +32,9 @@ def do_transfer(
 ) -> TransferOut:
     """Move a conversation to `to_lane`, `to_team` and/or `to_tier` (`routing.transfers`
     checks the target against the roster: a higher tier is an escalation), keep the note on
-    its timeline, release its holder, and log `conversation.transferred`.
+    its timeline, release its holder, and log `conversation.transferred`. The holder's
+    freed slot is refilled from the waiting queue (never with this conversation) once the
+    transfer has committed (`assignments.capacity`).
 
     InvalidInputError names every problem of the target or note; ConversationClosedError,
     NotFoundError.
@@ -95,7 +98,7 @@ def do_transfer(
             ],
             now=now,
         )
-        return TransferOut(
+        out = TransferOut(
             conversation_id=conversation.id,
             kind=transfer.kind.value,
             from_lane=transfer.from_lane,
@@ -107,3 +110,12 @@ def do_transfer(
             released_agent_id=transfer.released_agent_id,
             explanation=transfer.explanation,
         )
+    if transfer.released_agent_id is not None:
+        do_push_waiting_to_agents(
+            session=session,
+            workspace_id=workspace_id,
+            agent_ids=[transfer.released_agent_id],
+            now=now,
+            sparing=[conversation_id],
+        )
+    return out

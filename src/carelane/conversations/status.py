@@ -6,7 +6,8 @@ The rules a contact centre works by:
 - resolved may be reopened (open, or pending) or closed; closed is archived and stays
   so (a later post from the customer starts a new conversation);
 - resolving or closing releases the agent's slot: whoever held it is kept as its previous
-  agent, so that a reopening goes back to them when they are free;
+  agent, so that a reopening goes back to them when they are free; the slot is refilled
+  at once from the waiting queue, once the change has committed (`assignments.capacity`);
 - each change is logged (`conversation.status_changed`, who, from, to, note) and moves
   the service-level clocks in the same transaction: pending pauses them, resolved and
   closed stop them, reopening starts new ones;
@@ -19,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from carelane.assignments.arrivals import do_push_arrivals
+from carelane.assignments.capacity import do_push_waiting_to_agents
 from carelane.conversations.schemas import StatusChangeOut
 from carelane.deadlines.store import refresh_deadlines
 from carelane.domain.conversations import ConversationStatus
@@ -129,6 +131,10 @@ def do_set_status(
             now=now,
         )
         refresh_deadlines(session, [conversation_id], now=now)
+    if status in _ENDED and row.assignee_id is not None:
+        do_push_waiting_to_agents(
+            session=session, workspace_id=workspace_id, agent_ids=[row.assignee_id], now=now
+        )
     if reopened and status in _WAITING_FOR_AGENT:
         pushed = do_push_arrivals(session=session, conversation_ids=[conversation_id], now=now)
         assignee = next((p.agent_id for p in pushed if p.assigned), assignee)

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from carelane.store.models import Conversation, Event, Message
+from carelane.store.models import Agent, Conversation, Event, Message
 from tests.functional.api.conftest import assert_error_shape, create_workspace
 from tests.helpers import post_data
 
@@ -66,9 +66,27 @@ def setup(client: TestClient) -> dict[str, Any]:
     return {"agents": agents, "conversations": conversations}
 
 
-def _available(client: TestClient, agent_id: int) -> None:
+def _available(client: TestClient, agent_id: int) -> dict[str, Any]:
+    """Set the agent available: the most urgent waiting conversations they may take are
+    pushed to them (their ids in the answer)."""
     response = client.put(f"{URL}/agents/{agent_id}/state", json={"state": "available"})
     assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _available_before(session: Session, agent_id: int) -> None:
+    """The agent was available before the conversations arrived and nobody had pushed to
+    them since (as when every arrival went to someone else)."""
+    session.execute(update(Agent).where(Agent.id == agent_id).values(state="available"))
+    session.commit()
+
+
+def _assignee(session: Session, conversation_id: int) -> int | None:
+    session.rollback()
+    return session.scalar(
+        select(Conversation.assignee_id).where(Conversation.id == conversation_id)
+    )
 
 
 def _events(session: Session, kind: str) -> list[Event]:
@@ -82,7 +100,7 @@ def test_push_gives_the_conversation_to_an_available_agent_once(
     ana = setup["agents"]["Ana"]
     first = setup["conversations"][0]
     nobody = client.post(f"{URL}/conversations/{first}/assignment", json={}).json()
-    _available(client, ana)
+    _available_before(session, ana)
 
     pushed = client.post(f"{URL}/conversations/{first}/assignment", json={})
     again = client.post(f"{URL}/conversations/{first}/assignment", json={})
@@ -105,7 +123,8 @@ def test_pull_takes_the_most_urgent_until_the_agent_is_full(
     client: TestClient, setup: dict[str, Any], session: Session
 ) -> None:
     ben = setup["agents"]["Ben"]
-    _available(client, ben)
+    busy = client.put(f"{URL}/agents/{ben}/state", json={"state": "busy"})  # nothing pushed
+    assert busy.json()["assigned_conversation_ids"] == []
 
     pulls = [client.post(f"{URL}/agents/{ben}/next-conversation").json() for _ in range(3)]
 
@@ -178,14 +197,15 @@ def test_escalation_releases_the_holder_and_keeps_the_note(
             "by_agent_id": ana,
         },
     )
-    _available(client, sam)
-    pulled = client.post(f"{URL}/agents/{sam}/next-conversation").json()
+    made_available = _available(client, sam)
 
     assert moved.status_code == 200, moved.text
     body = moved.json()
     assert (body["kind"], body["to_team"], body["to_tier"]) == ("escalation", "Specialists", 2)
     assert body["released_agent_id"] == ana
-    assert pulled["conversation_id"] == first
+    # Sam (tier 2) is pushed the escalation, and the other two waiting (3 slots).
+    assert sorted(made_available["assigned_conversation_ids"]) == setup["conversations"]
+    assert _assignee(session, first) == sam
     [event] = _events(session, "conversation.transferred")
     assert event.data is not None
     assert event.data["note"] == "Needs a refund over the limit"

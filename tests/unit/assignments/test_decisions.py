@@ -258,6 +258,7 @@ def test_a_push_a_pull_and_a_dispatch_each_mark_their_agent_busy_since_the_decis
                 agent_id=other,
                 state=state,
                 now=at,
+                push_waiting=False,
             )
 
     only_available(pusher, now)
