@@ -6,12 +6,14 @@ from fastapi import APIRouter, Depends, Query
 
 from carelane.accounts.roles import Permission
 from carelane.assignments.next_conversation import do_next_conversation
-from carelane.assignments.queue import MAX_QUEUE_PAGE, get_queue
+from carelane.assignments.queue import MAX_QUEUE_PAGE, do_dispatch_queue, get_queue
 from carelane.assignments.schemas import (
     AgentStateIn,
     AgentStateOut,
     AssignIn,
     AssignmentOut,
+    DispatchIn,
+    DispatchOut,
     QueueOut,
     TakeOverIn,
     TransferIn,
@@ -143,4 +145,27 @@ def show_queue(
     then priority, time left, time waited), each with the line that says why."""
     return get_queue(
         session=session, workspace_id=workspace_id, workspace=workspace, now=utc_now(), limit=limit
+    )
+
+
+@router.post(
+    "/workspaces/{workspace}/queue/dispatch",
+    response_model=DispatchOut,
+    dependencies=[allowed(Permission.REASSIGN, "dispatch the queue")],
+)
+def dispatch_queue(
+    workspace: str,
+    workspace_id: WorkspaceIdDep,
+    session: SessionDep,
+    body: DispatchIn | None = None,
+) -> DispatchOut:
+    """Give the most urgent waiting conversations (`limit`, 1 to 5,000; 200 without a
+    body) to the best agents free now, as arrivals are pushed: the answer says how many
+    were assigned, to whom, how many still wait and why."""
+    return do_dispatch_queue(
+        session=session,
+        workspace_id=workspace_id,
+        workspace=workspace,
+        now=utc_now(),
+        limit=body.limit if body is not None else None,
     )

@@ -104,3 +104,43 @@ class QueueOut(BaseModel):
     workspace: str
     waiting: int
     items: list[QueueEntryOut]
+
+
+class DispatchIn(BaseModel):
+    """Dispatch the most urgent waiting conversations to the agents free now."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: Annotated[int | None, Field(strict=True)] = Field(
+        None, description="How many waiting conversations to take up: 1 to 5,000 (200)."
+    )
+
+
+class DispatchedOut(BaseModel):
+    conversation_id: int
+    agent_id: int
+
+
+class WaitingReasonOut(BaseModel):
+    """Why some of the conversations a dispatch took up still wait, and how many."""
+
+    reason: str
+    conversations: int
+
+
+class DispatchOut(BaseModel):
+    """What a dispatch of the waiting queue did: who was given what, how many still wait
+    and why."""
+
+    workspace: str
+    taken_up: int = Field(description="Waiting conversations the dispatch decided.")
+    assigned: int
+    assignments: list[DispatchedOut]
+    agent_ids: list[int] = Field(description="The agents given conversations, by id.")
+    waiting: int = Field(description="Conversations waiting for an agent after it.")
+    why_waiting: list[WaitingReasonOut] = Field(
+        description="Of those it took up and could not give, the reasons, most common first."
+    )
+    agents_passed_over: int = Field(
+        description="Available agents left out because another decision was giving them one."
+    )

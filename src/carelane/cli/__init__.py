@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from carelane.cli import admin, ingest, lanes, models, retriage, simulate, sla, users
+from carelane.cli import admin, ingest, lanes, models, queue, retriage, simulate, sla, users
 from carelane.cli.terminal import USAGE_ERROR, fail, first_line
 from carelane.config import Settings
 
@@ -50,6 +50,7 @@ app.command("eval")(models.evaluate)
 app.command()(retriage.retriage)
 app.command()(simulate.simulate)
 app.command("sla-scheduler")(sla.sla_scheduler)
+app.command()(queue.dispatch)
 
 
 @app.callback()
