@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from carelane.accounts.roles import Role, parse_role
 from carelane.accounts.schemas import ApiTokenOut, UserOut
-from carelane.accounts.service import user_out
+from carelane.accounts.service import mark_rosters_changed, user_out
 from carelane.domain.errors import ConflictError, FieldError, InvalidInputError, NotFoundError
 from carelane.store.database import unit_of_work
 from carelane.store.models import ApiToken, UserAccount, UserSession, WorkspaceMember
@@ -61,10 +61,11 @@ def do_change_role(
     by_all_workspaces: bool,
 ) -> UserOut:
     """Give user `user_id` (of the workspace) `role`, in every workspace they belong to;
-    their sessions see it on their next request. InvalidInputError naming `role` for an
-    unknown one or for a user of every workspace made anything but admin; NotFoundError
-    for a user of no such workspace; ConflictError for one's own role, and for an admin
-    of every workspace changed by an admin of some."""
+    their sessions see it on their next request, routing at its next decision (a
+    Marketing/PR member's agent is given the marketing lanes only). InvalidInputError
+    naming `role` for an unknown one or for a user of every workspace made anything but
+    admin; NotFoundError for a user of no such workspace; ConflictError for one's own
+    role, and for an admin of every workspace changed by an admin of some."""
     try:
         new_role = role if isinstance(role, Role) else parse_role(role)
     except ValueError as error:
@@ -76,6 +77,9 @@ def do_change_role(
             raise InvalidInputError(
                 [FieldError("role", "an admin of every workspace must stay an admin")]
             )
+        marketing = Role.MARKETING.value
+        if marketing in (user.role, new_role.value) and user.role != new_role.value:
+            mark_rosters_changed(session, user.id)  # their agent's lanes change with it
         user.role = new_role.value
     return user_out(session, user)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -127,6 +127,27 @@ def _add_member(session: Session, user: UserAccount, workspace_id: int, now: dat
         WorkspaceMember(
             user_id=user.id, workspace_id=workspace_id, agent_id=agent_id, created_at=now
         )
+    )
+    if agent_id is not None and user.role == Role.MARKETING.value:
+        session.flush()
+        mark_rosters_changed(session, user.id)
+
+
+def mark_rosters_changed(session: Session, user_id: int) -> None:
+    """Bump the roster version of every workspace where the user answers conversations
+    (is an agent): routing keeps each roster per version, and a user's role bounds the
+    lanes their agent may be given (a Marketing/PR member's, the marketing lanes)."""
+    session.execute(
+        update(Workspace)
+        .where(
+            Workspace.id.in_(
+                select(WorkspaceMember.workspace_id).where(
+                    WorkspaceMember.user_id == user_id, WorkspaceMember.agent_id.is_not(None)
+                )
+            )
+        )
+        .values(roster_version=Workspace.roster_version + 1)
+        .execution_options(synchronize_session=False)
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Table, literal_column, select
 from sqlalchemy.orm import Session
 
+from carelane.accounts.roles import Role
 from carelane.domain.channels import Network
 from carelane.domain.conversations import ACTIVE_STATUSES, ConversationStatus
 from carelane.domain.errors import NotFoundError
@@ -28,11 +29,21 @@ from carelane.routing.profile_records import profile_from_records
 from carelane.routing.requirements import ConversationToRoute
 from carelane.routing.roster import Roster
 from carelane.routing.skill_groups import SkillGroups
-from carelane.store.models import Agent, Channel, Conversation, TeamLane, TeamMember, Workspace
+from carelane.store.models import (
+    Agent,
+    Channel,
+    Conversation,
+    TeamLane,
+    TeamMember,
+    UserAccount,
+    Workspace,
+    WorkspaceMember,
+)
 from carelane.store.models import Team as TeamRow
 from carelane.triage.lane_file import load_lane_config
 from carelane.triage.lanes import shipped_lane_config
 from carelane.workspaces.teams import stored_team_config, teams_files_applied
+from carelane.workspaces.triage_settings import workspace_lane_config
 
 ACTIVE = [status.value for status in ACTIVE_STATUSES]
 WAITING = [ConversationStatus.NEW.value, ConversationStatus.OPEN.value]
@@ -95,6 +106,19 @@ class RosterFrame:
             Team(r.name, tuple(lanes[r.id][0]), r.tier, tuple(lanes[r.id][1]), r.description)
             for r in team_rows
         )
+        # A Marketing/PR member (their user's role) works the marketing lanes only.
+        marketing_lanes = workspace_lane_config(lanes_yaml).marketing_lanes
+        marketing_agents = set(
+            session.scalars(
+                select(WorkspaceMember.agent_id)
+                .join(UserAccount, UserAccount.id == WorkspaceMember.user_id)
+                .where(
+                    WorkspaceMember.workspace_id == workspace_id,
+                    WorkspaceMember.agent_id.is_not(None),
+                    UserAccount.role == Role.MARKETING.value,
+                )
+            )
+        )
         members: dict[int, list[str]] = {}
         for agent_id, team_id in session.execute(
             select(TeamMember.agent_id, TeamMember.team_id).where(
@@ -111,6 +135,7 @@ class RosterFrame:
                 skills=agent.skills,
                 capacity=agent.capacity,
                 duties=agent.duties,
+                lanes_only=marketing_lanes if agent.id in marketing_agents else None,
             )
             for agent in session.execute(
                 select(
@@ -203,13 +228,14 @@ class RosterFrame:
 
     def agent_lanes(self, snapshot: AgentSnapshot) -> set[str]:
         """Every lane the agent may be offered: their teams' own and backed-up lanes, and
-        the lanes they are a rep of."""
-        mine = set(snapshot.profile.teams)
-        lanes = {duty.lane for duty in snapshot.profile.duties}
+        the lanes they are a rep of, within those their role bounds them to."""
+        profile = snapshot.profile
+        mine = set(profile.teams)
+        lanes = {duty.lane for duty in profile.duties}
         for team in self.teams:
             if team.name in mine:
                 lanes.update(team.lanes, team.backup_lanes)
-        return lanes
+        return {lane for lane in lanes if profile.works_lane(lane)}
 
     def to_route(self, row: Any) -> ConversationToRoute:
         """A conversation row (see `ROUTE_COLUMNS`) as routing sees it."""

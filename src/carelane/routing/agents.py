@@ -94,7 +94,9 @@ class AgentProfile:
 
     `tier` is the highest tier of conversation the agent may take. `capacity` gives how
     many conversations of each network they may hold at once; a network that is missing
-    (or 0) is one they do not work.
+    (or 0) is one they do not work. `lanes_only`, when given, bounds the lanes they may
+    be offered or given, whatever their teams and duties say: a Marketing/PR member works
+    the marketing lanes only (and none when the lanes file marks none).
     """
 
     name: str
@@ -104,12 +106,14 @@ class AgentProfile:
     skills: tuple[Skill, ...] = ()
     capacity: Mapping[Network, int] = field(default_factory=dict)
     duties: tuple[LaneDuty, ...] = ()
+    lanes_only: frozenset[str] | None = None
     _levels: dict[tuple[SkillKind, str], int] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
     _duties: dict[tuple[str, Network | None], RepRole] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
+    _lane_keys: frozenset[str] | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         for skill in self.skills:
@@ -117,6 +121,23 @@ class AgentProfile:
             self._levels[key] = max(skill.proficiency, self._levels.get(key, 0))
         for duty in self.duties:
             self._duties[(name_key(duty.lane), duty.network)] = duty.role
+        if self.lanes_only is not None:
+            object.__setattr__(self, "_lane_keys", frozenset(map(name_key, self.lanes_only)))
+
+    def works_lane(self, lane: str) -> bool:
+        """Whether `lanes_only` lets the agent work a conversation of `lane`."""
+        return self.works_lane_key(name_key(lane))
+
+    def works_lane_key(self, lane_key: str) -> bool:
+        """`works_lane` of a lane name already passed through `name_key`."""
+        return self._lane_keys is None or lane_key in self._lane_keys
+
+    def describe_lanes_only(self) -> str:
+        """`works only the Marketing/PR lane`: why `lanes_only` refuses a lane."""
+        lanes = sorted(self.lanes_only or ())
+        if not lanes:
+            return "works no lane (none is for their role)"
+        return f"works only the {', '.join(lanes)} lane{'s' if len(lanes) > 1 else ''}"
 
     def proficiency(self, kind: SkillKind, name: str) -> int:
         """The agent's level in a skill, 0 when they do not have it."""

@@ -30,6 +30,12 @@ class CapacityExceededError(ConflictError):
     code = "capacity_exceeded"
 
 
+class OutsideLanesError(ConflictError):
+    """The agent's role bounds them to other lanes (`AgentProfile.lanes_only`)."""
+
+    code = "outside_agent_lanes"
+
+
 class NotHeldError(ConflictError):
     """A takeover of a conversation nobody holds (or not the agent the taker thought)."""
 
@@ -51,10 +57,21 @@ def check_room(agent: AgentSnapshot, conversation: ConversationToRoute) -> None:
         )
 
 
+def check_lanes(agent: AgentSnapshot, conversation: ConversationToRoute) -> None:
+    """Raise OutsideLanesError when the agent's role bounds them to lanes other than the
+    conversation's (a Marketing/PR member and a Customer Service conversation)."""
+    if not agent.profile.works_lane(conversation.lane):
+        raise OutsideLanesError(
+            f"{agent.name} {agent.profile.describe_lanes_only()}; conversation "
+            f"{conversation.id} is in {conversation.lane} and cannot be given to them"
+        )
+
+
 def check_assignment(conversation: ConversationToRoute, agent: AgentSnapshot) -> None:
     """Raise unless `agent` may hold `conversation`: ConversationHeldError when another
-    agent holds it, CapacityExceededError when the agent has no free slot on its network.
-    Assigning a conversation to the agent who already holds it is no change and passes."""
+    agent holds it, OutsideLanesError when their role bounds them to other lanes,
+    CapacityExceededError when the agent has no free slot on its network. Assigning a
+    conversation to the agent who already holds it is no change and passes."""
     holder = conversation.holder_id
     if holder == agent.id:
         return
@@ -63,6 +80,7 @@ def check_assignment(conversation: ConversationToRoute, agent: AgentSnapshot) ->
             f"conversation {conversation.id} is held by agent {holder}; "
             f"take it over explicitly to give it to {agent.name}"
         )
+    check_lanes(agent, conversation)
     check_room(agent, conversation)
 
 
@@ -95,8 +113,9 @@ def take_over(
     now: datetime,
 ) -> Takeover:
     """The takeover of `conversation` from `holder` by `taker`, checked: the holder must
-    hold it now, the taker must be someone else with a free slot, and a reason is given.
-    Raises NotHeldError, CapacityExceededError or InvalidInputError."""
+    hold it now, the taker must be someone else whose role lets them work its lane, with
+    a free slot, and a reason is given. Raises NotHeldError, OutsideLanesError,
+    CapacityExceededError or InvalidInputError."""
     utc_instant(now, "now")
     if conversation.holder_id is None:
         raise NotHeldError(
@@ -116,6 +135,7 @@ def take_over(
         raise InvalidInputError(
             [FieldError("reason", f"is {len(reason):,} characters; the limit is 1,000")]
         )
+    check_lanes(taker, conversation)
     check_room(taker, conversation)
     return Takeover(
         conversation_id=conversation.id,

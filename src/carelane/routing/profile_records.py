@@ -43,8 +43,10 @@ def profile_from_records(
     skills: Sequence[Mapping[str, Any]] | None,
     capacity: Mapping[str, int] | None,
     duties: Sequence[Mapping[str, Any]] | None,
+    lanes_only: frozenset[str] | None = None,
 ) -> AgentProfile:
-    """The profile the records describe (as `skill_records` & co. wrote them)."""
+    """The profile the records describe (as `skill_records` & co. wrote them), bound to
+    `lanes_only` when given (see `AgentProfile`)."""
     return AgentProfile(
         name=name,
         email=email,
@@ -62,4 +64,5 @@ def profile_from_records(
             )
             for d in duties or ()
         ),
+        lanes_only=lanes_only,
     )

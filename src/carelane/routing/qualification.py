@@ -4,7 +4,8 @@ used, idle 12 min").
 
 One assessment serves push, pull and sticky routing alike, so they never disagree on who
 is qualified. Presence, a free slot on the conversation's network, standing towards its
-lane and tier never relax; required skills relax to preferred once it overflows.
+lane (within the lanes the agent's role bounds them to) and tier never relax; required
+skills relax to preferred once it overflows.
 """
 
 from dataclasses import dataclass
@@ -108,7 +109,9 @@ def assess(
         team_key=requirements.team_key,
         overflowing=overflowing,
     )
-    if standing is None:
+    if not profile.works_lane_key(requirements.lane_key):
+        refusals.append(profile.describe_lanes_only())
+    elif standing is None:
         where = f"team {requirements.team}" if requirements.team else f"lane {requirements.lane}"
         refusals.append(f"not in {where}")
     if profile.tier < requirements.tier:

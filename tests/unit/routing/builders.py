@@ -50,9 +50,11 @@ def agent(
     idle: float | None = 0,
     primary: tuple[tuple[str, Network | None], ...] = (),
     backup: tuple[tuple[str, Network | None], ...] = (),
+    lanes_only: frozenset[str] | None = None,
 ) -> AgentSnapshot:
     """An agent speaking English (5/5) with 5 twitter slots unless told otherwise; `idle`
-    is minutes idle at NOW (None: nothing yet this shift)."""
+    is minutes idle at NOW (None: nothing yet this shift); `lanes_only` bounds their lanes
+    (a Marketing/PR member's)."""
     skills = [
         *(
             Skill(SkillKind.LANGUAGE, code, level)
@@ -71,6 +73,7 @@ def agent(
         skills=tuple(skills),
         capacity=dict(capacity if capacity is not None else {TWITTER: 5}),
         duties=tuple(duties),
+        lanes_only=lanes_only,
     )
     return AgentSnapshot(
         id=agent_id,
