@@ -24,7 +24,7 @@ Pure: no clock, no I/O; `decide_lane` accepts any text and never raises.
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 import numpy as np
@@ -335,7 +335,15 @@ def shipped_lane_config(name: str = "example") -> LaneConfig:
 
 
 def _handle(value: str | None) -> str | None:
-    return fold(value).strip().removeprefix("@") if value is not None else None
+    if not value:
+        return value  # None, or "" (which folds to "")
+    return _folded_handle(value)
+
+
+@lru_cache(maxsize=16_384)
+def _folded_handle(value: str) -> str:
+    """A handle as rules compare it; remembered, as the same authors and channels recur."""
+    return fold(value).strip().removeprefix("@")
 
 
 def _why(lane: str, matches: Sequence[CategoryMatch]) -> str:
@@ -351,8 +359,13 @@ def _why(lane: str, matches: Sequence[CategoryMatch]) -> str:
 
 
 def _rules_reasons(entry: _Entry, post: _Post) -> tuple[str, ...] | None:
-    """The reasons of the first set of conditions the post meets, or None."""
+    """The reasons of the first set of conditions the post meets, or None. A set whose
+    terms the post lacks is passed over here, without a call."""
+    found = post.found
     for rules in entry.rules:
+        needs = rules.needs
+        if needs is not None and needs.isdisjoint(found):
+            continue
         reasons = rules.reasons(post)
         if reasons is not None:
             return reasons

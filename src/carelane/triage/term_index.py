@@ -4,7 +4,9 @@ A lanes file may name hundreds of words, phrases, prefixes, hashtags and handles
 its categories. Searching for each, category by category, costs a pass over the post per
 term; the index instead starts from the post's own words: a whole word is one dictionary
 look-up, a phrase is searched for only when the post has its first word, and which
-prefixes a word starts with is worked out once per distinct word and remembered. What it
+prefixes a word starts with is worked out once per distinct word and remembered. Most of a
+post's words are no term and start none: those are remembered as plain, and one set
+difference leaves only the few words worth looking at. What it
 finds is the set of the terms' keys (`Phrase.key`, `#tag`, `@handle`), against which a
 query `holds` exactly when it `matches` the post.
 """
@@ -22,7 +24,7 @@ _REMEMBERED_WORDS = 100_000
 class TermIndex:
     """The terms, arranged to be found from a post's words."""
 
-    __slots__ = ("_handles", "_of_word", "_phrases", "_prefixes", "_tags", "_words")
+    __slots__ = ("_handles", "_of_word", "_phrases", "_plain", "_prefixes", "_tags", "_words")
 
     def __init__(self, terms: Iterable[Term]) -> None:
         words: dict[str, str] = {}
@@ -45,18 +47,24 @@ class TermIndex:
         self._phrases = {first: tuple(sorted(found)) for first, found in phrases.items()}
         self._prefixes = tuple(sorted(prefixes))
         self._of_word: dict[str, _WordTerms] = {}
+        self._plain: set[str] = set()
+        """Words seen that are no term and start no phrase or prefix."""
 
     def found(self, terms: PostTerms) -> frozenset[str]:
         """The keys of the indexed terms the post has."""
         keys: list[str] = []
         of_word = self._of_word
-        for word in terms.words:
+        joined = terms.joined
+        for word in terms.words.difference(self._plain):
             known = of_word.get(word)
             if known is None:
                 known = self._terms_of_word(word)
-            if known is not _NOTHING:
-                keys.extend(known[0])
-                keys.extend(key for needle, key in known[1] if needle in terms.joined)
+                if known is _NOTHING:
+                    continue
+            keys.extend(known[0])
+            for needle, key in known[1]:
+                if needle in joined:
+                    keys.append(key)
         if self._tags:
             keys.extend(self._tags[tag] for tag in terms.hashtags if tag in self._tags)
         if self._handles:
@@ -66,13 +74,17 @@ class TermIndex:
     def _terms_of_word(self, word: str) -> "_WordTerms":
         """The keys a word is itself (as a word and by the prefixes it starts with) and the
         phrases it starts, remembered."""
-        if len(self._of_word) >= _REMEMBERED_WORDS:
+        if len(self._of_word) + len(self._plain) >= _REMEMBERED_WORDS:
             self._of_word.clear()
+            self._plain.clear()
         keys = tuple(f" {prefix}" for prefix in self._prefixes if word.startswith(prefix))
         if word in self._words:
             keys = (self._words[word], *keys)
         phrases = self._phrases.get(word, ())
-        known = (keys, phrases) if keys or phrases else _NOTHING
+        if not keys and not phrases:
+            self._plain.add(word)
+            return _NOTHING
+        known = (keys, phrases)
         self._of_word[word] = known
         return known
 

@@ -1,8 +1,10 @@
 """The term index finds exactly what searching for each term finds."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from carelane.triage import term_index
 from carelane.triage.queries import QuerySyntaxError, parse_query
 from carelane.triage.term_index import TermIndex, terms_of
 from carelane.triage.terms import PostTerms
@@ -62,3 +64,18 @@ def test_needs_of_and_or_and_not() -> None:
     )
     assert parse_query("bag OR NOT lost").needs() is None
     assert parse_query("NOT lost AND refund*").needs() == frozenset({" refund"})
+
+
+@given(st.lists(post_text, min_size=1, max_size=8), st.integers(min_value=1, max_value=6))
+def test_one_index_reused_over_posts_finds_what_a_fresh_one_finds(
+    texts: list[str], remembered: int
+) -> None:
+    # The words it remembers (terms, and plain words it passes over) never change what it
+    # finds, nor does forgetting them when the memory is full.
+    node = parse_query('bag* OR "lost bag" OR refund OR #delay OR @united OR can\'t')
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(term_index, "_REMEMBERED_WORDS", remembered)
+        reused = TermIndex(terms_of(node))
+        for text in [*texts, *texts]:
+            terms = PostTerms.of(text)
+            assert reused.found(terms) == TermIndex(terms_of(node)).found(terms)
