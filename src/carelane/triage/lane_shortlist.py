@@ -1,12 +1,13 @@
 """Which of a lanes file's categories can take a post at all, found without trying each.
 
-Most categories need one of their terms in a post (`needs`: the term keys of which a post
-must have one for any rule set to hold) and, when they have example posts, a similarity
-to the nearest example of at least their threshold. A post with none of a category's
-terms and no example near enough cannot fall in it, whatever else it says. The shortlist
-gives a post's remaining categories from the term keys it has and its nearest examples:
-the categories that need no term (facts alone can place a post there), those with one of
-its terms, and those whose examples are near enough; in file order, which decides ties.
+Most categories need one of their terms in a post, or one of the fact values their rules
+list (`needs`: the keys of which a post must have one for any rule set to hold) and, when
+they have example posts, a similarity to the nearest example of at least their threshold.
+A post with none of a category's keys and no example near enough cannot fall in it,
+whatever else it says. The shortlist gives a post's remaining categories from the keys it
+has and its nearest examples: the categories that need no key (facts such as a follower
+count alone can place a post there), those with one of its keys, and those whose
+examples are near enough; in file order, which decides ties.
 """
 
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class ShortlistEntry:
-    """What the shortlist knows of one category: the term keys it needs (None: none,
+    """What the shortlist knows of one category: the keys it needs (None: none,
     it must always be tried), its slot among the example categories (-1: no examples)
     and the similarity its nearest example must reach."""
 

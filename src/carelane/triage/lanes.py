@@ -113,7 +113,8 @@ class _Post:
     facts: PostFacts
     terms: PostTerms
     found: frozenset[str]
-    """The keys of the lanes' terms the post has (`TermIndex.found`)."""
+    """The keys of the lanes' terms the post has (`TermIndex.found`) and of its facts that
+    rules name (`_fact_key`)."""
     author: str | None
     channel: str | None
 
@@ -125,9 +126,10 @@ Check = Callable[[_Post], tuple[str, ...] | None]
 @dataclass(frozen=True, slots=True)
 class _Rules:
     """One set of conditions, ready to check: facts first (cheap), then the text; the text's
-    reasons are listed first, as they say most about the post. `needs` are term keys of
-    which a post must have one to meet the text conditions (None: no such keys), so most
-    posts are turned away by one set intersection."""
+    reasons are listed first, as they say most about the post. `needs` are keys of which a
+    post must have one to meet the conditions (None: no such keys): the terms of a text
+    condition or the values of a fact condition (`_fact_key`), whichever are fewer, so
+    most posts are turned away by one set intersection."""
 
     facts: tuple[Check, ...]
     text: tuple[Check, ...]
@@ -161,7 +163,7 @@ class _Entry:
     slot: int
     start: int
     needs: frozenset[str] | None
-    """Term keys a post must have one of to meet any of the rule sets (None: unknown)."""
+    """Keys a post must have one of to meet any of the rule sets (None: unknown)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,8 @@ class CompiledLanes:
     example_rows: NDArray[np.float32]
     entries: tuple[_Entry, ...]
     terms: TermIndex
+    fact_keys: tuple[tuple[str, dict[str, str]], ...]
+    """For each fact that rules name (a `PostFacts` attribute), its named values' keys."""
     _starts: NDArray[np.intp] = field(repr=False)
     shortlist: Shortlist = field(repr=False)
 
@@ -258,6 +262,27 @@ def _query(query: QueryNode) -> Check:
     return check
 
 
+_KEYED_FACTS = ("network", "channel_kind", "intent", "sentiment")
+"""The facts whose values a rule lists, which a post's keys include (`_fact_key`)."""
+
+
+def _fact_key(fact: str, value: str) -> str:
+    """The key of a fact's value among a post's found keys: no term's key starts with a
+    letter (they start with a space, `#` or `@`), so the two never meet."""
+    return f"{fact}={value}"
+
+
+def _fact_values(rules: RuleSet) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """The keyed facts (`_KEYED_FACTS`) the rules name, each with the values they allow."""
+    for fact, allowed in zip(
+        _KEYED_FACTS,
+        (rules.networks, rules.channel_kinds, rules.intents, rules.sentiments),
+        strict=True,
+    ):
+        if allowed:
+            yield fact, allowed
+
+
 def _compiled_rules(rules: RuleSet) -> _Rules:
     facts: list[Check] = []
     for template, allowed, value_of in (
@@ -284,6 +309,8 @@ def _compiled_rules(rules: RuleSet) -> _Rules:
         text.append(_query(rules.query))
         if (needed := rules.query.needs()) is not None:
             needs.append(needed)
+    for fact, allowed in _fact_values(rules):  # a post must have one of the values
+        needs.append(frozenset(_fact_key(fact, value) for value in allowed))
     return _Rules(tuple(facts), tuple(text), min(needs, key=len) if needs else None)
 
 
@@ -315,12 +342,18 @@ def compile_lanes(config: LaneConfig, *, embedder: Embedder = embed_sparse) -> C
     terms = TermIndex(
         term for category in config.categories for rules in category.rules for term in _terms(rules)
     )
+    named: dict[str, dict[str, str]] = {}
+    for category in config.categories:
+        for rule_set in category.rules:
+            for fact, allowed in _fact_values(rule_set):
+                named.setdefault(fact, {}).update((v, _fact_key(fact, v)) for v in allowed)
     return CompiledLanes(
         config,
         embedder,
         rows,
         tuple(entries),
         terms,
+        tuple(named.items()),
         np.asarray(starts, dtype=np.intp),
         Shortlist([ShortlistEntry(e.needs, e.slot, e.category.similarity) for e in entries]),
     )
@@ -380,6 +413,21 @@ def _nearest_of(
     return lanes.nearest_examples(found[None, :])[0]
 
 
+def _found(lanes: CompiledLanes, facts: PostFacts, terms: PostTerms) -> frozenset[str]:
+    """The keys a post has: of the lanes' terms in its text, and of its facts' values that
+    rules name."""
+    found = lanes.terms.found(terms)
+    if lanes.fact_keys:
+        values = [
+            key
+            for fact, keys in lanes.fact_keys
+            if (key := keys.get(getattr(facts, fact))) is not None
+        ]
+        if values:
+            return found.union(values)
+    return found
+
+
 def decide_lane(
     lanes: CompiledLanes,
     facts: PostFacts,
@@ -397,7 +445,7 @@ def decide_lane(
     post = _Post(
         facts,
         terms,
-        lanes.terms.found(terms),
+        _found(lanes, facts, terms),
         _handle(facts.author_handle),
         _handle(facts.channel_handle),
     )

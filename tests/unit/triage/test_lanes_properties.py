@@ -1,10 +1,13 @@
 """Properties of lanes over generated input: any text gets a valid decision; any query or
 lanes file either parses or is refused with located problems."""
 
+from dataclasses import replace
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from carelane.triage import lanes as lanes_module
 from carelane.triage.lane_config import (
     INTENTS,
     SENTIMENTS,
@@ -115,3 +118,32 @@ def test_a_query_in_a_lanes_file_parses_or_is_a_located_problem(query: str) -> N
 def test_any_text_as_a_lanes_file_loads_or_is_refused_with_located_problems(text: str) -> None:
     loaded = _config_or_problems(text)
     assert isinstance(loaded, LaneConfig) or _located(loaded)
+
+
+rule_words = st.lists(
+    st.sampled_from(["refund", "hacked", "thanks", "lost bag", "#fail", "delayed", "how do i"])
+    | any_text,
+    max_size=6,
+).map(" ".join)
+
+
+@given(facts, rule_words)
+def test_a_rule_set_a_post_meets_finds_one_of_the_keys_it_needs(post: PostFacts, text: str) -> None:
+    # A rule set's keys (its terms', or the values of one of its facts) turn away only posts
+    # that do not meet it: each condition of the shipped lanes, checked on its own, agrees.
+    post = replace(post, text=text)
+    for compiled in (AIRLINE, EXAMPLE):
+        terms = PostTerms.of(post.text)
+        checked = lanes_module._Post(
+            post,
+            terms,
+            lanes_module._found(compiled, post, terms),
+            lanes_module._handle(post.author_handle),
+            lanes_module._handle(post.channel_handle),
+        )
+        for entry in compiled.entries:
+            for rules in entry.rules:
+                met = all(check(checked) is not None for check in (*rules.facts, *rules.text))
+                if met and rules.needs is not None:
+                    assert not rules.needs.isdisjoint(checked.found)
+                    assert rules.reasons(checked) is not None
