@@ -33,7 +33,7 @@ from carelane.assignments.roster_store import RosterFrame, agent_t, conversation
 from carelane.assignments.schemas import AssignmentOut
 from carelane.domain.channels import Network
 from carelane.domain.errors import FieldError, InvalidInputError
-from carelane.routing.agents import AgentSnapshot, AgentState
+from carelane.routing.agents import AgentSnapshot, AgentState, name_key
 from carelane.routing.assignment import check_room
 from carelane.routing.push import PushOutcome, choose_agent
 from carelane.routing.queues import DEFAULT_BREACH_WINDOW
@@ -79,8 +79,9 @@ def do_dispatch_waiting(
     when the agent answers outside their lane), as a push does.
 
     With `agents`, only to those agents (the ones capacity just appeared for): the batch
-    is then the most urgent of what they may be offered (their lanes, networks with a
-    free slot, tiers), never one of `sparing` (what they just gave away).
+    is then the most urgent of what they may be offered (their lanes whose policy pushes
+    to free agents, networks with a free slot, tiers), never one of `sparing` (what they
+    just gave away).
 
     What nobody may take waits in the queue, with the reason in its decision. A
     conversation another transaction holds locked is left out (on PostgreSQL).
@@ -189,7 +190,7 @@ def _dispatch_to(
             agent.id in wanted and agent.state is AgentState.AVAILABLE and agent.id not in locked
             for agent in everyone
         )
-        offered = _offered_to(frame, free.values())
+        offered = _offered_to(frame, free.values(), pushing_only=True)
         if offered is None:
             return Dispatch([], passed_over)
         offered["sparing"] = sorted(sparing)
@@ -201,16 +202,21 @@ def _dispatch_to(
         return Dispatch(decisions, passed_over)
 
 
-def _offered_to(frame: RosterFrame, agents: Iterable[AgentSnapshot]) -> dict[str, Any] | None:
+def _offered_to(
+    frame: RosterFrame, agents: Iterable[AgentSnapshot], *, pushing_only: bool = False
+) -> dict[str, Any] | None:
     """What `agents` may be offered, as `dispatch_head` asks it (`lanes`, `networks` with a
     free slot, `tier`), and whether the default lane is among their lanes; None when they
-    may be offered nothing."""
+    may be offered nothing. `pushing_only`: only lanes whose policy pushes to free agents."""
+    pushing = {name_key(p.name) for p in frame.lanes if p.push_to_free_agents}
     lanes: set[str] = set()
     networks: set[str] = set()
     tier = 0
     for agent in agents:
         with_room = [n.value for n in agent.profile.capacity if agent.has_room_on(n)]
         agent_lanes = frame.agent_lanes(agent)
+        if pushing_only:
+            agent_lanes = {lane for lane in agent_lanes if name_key(lane) in pushing}
         if with_room and agent_lanes:
             networks.update(with_room)
             lanes |= agent_lanes

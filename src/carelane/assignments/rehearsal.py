@@ -32,16 +32,22 @@ class Rehearsal:
     conversation_ids: list[int]
 
 
-def rehearsal_teams_file(agents: int, capacity: int) -> bytes:
-    """One team owning the Customer Service and Marketing/PR lanes, and `agents` agents
-    speaking English, each with `capacity` X/Twitter slots."""
+def rehearsal_teams_file(agents: int, capacity: int, push_to_free_agents: bool = False) -> bytes:
+    """One team owning the Customer Service and Marketing/PR lanes (both pushing to free
+    agents if `push_to_free_agents`), and `agents` agents speaking English, each with
+    `capacity` X/Twitter slots."""
     lines = [
         "version: 1",
         "teams:",
         "  - name: Care",
         "    lanes: [Customer Service, Marketing/PR]",
-        "agents:",
     ]
+    if push_to_free_agents:
+        lines += ["lanes:"] + [
+            f"  - {{name: {lane}, push_to_free_agents: true}}"
+            for lane in ("Customer Service", "Marketing/PR")
+        ]
+    lines.append("agents:")
     for number in range(agents):
         lines += [
             f"  - name: Agent {number}",
@@ -54,11 +60,18 @@ def rehearsal_teams_file(agents: int, capacity: int) -> bytes:
 
 
 def stage_rehearsal(
-    *, session: Session, agents: int, waiting: int, capacity: int, now: datetime
+    *,
+    session: Session,
+    agents: int,
+    waiting: int,
+    capacity: int,
+    now: datetime,
+    push_to_free_agents: bool = False,
 ) -> Rehearsal:
     """Store `waiting` customers' tweets (each its own conversation, the oldest 30
-    minutes before `now`), the teams file of `agents` agents with `capacity` slots each,
-    and every agent available."""
+    minutes before `now`), the teams file of `agents` agents with `capacity` slots each
+    (its lanes pushing to free agents if `push_to_free_agents`), and every agent
+    available."""
     posts = [
         PostToStore(
             index,
@@ -87,7 +100,7 @@ def stage_rehearsal(
     do_set_teams(
         session=session,
         slug=REHEARSAL_WORKSPACE,
-        teams_file=rehearsal_teams_file(agents, capacity),
+        teams_file=rehearsal_teams_file(agents, capacity, push_to_free_agents),
         now=now,
     )
     agent_ids = list(

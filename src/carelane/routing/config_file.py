@@ -70,6 +70,7 @@ _LANE_FIELDS = {
     "overflow_after_minutes": False,
     "language_skill": False,
     "category_skill": False,
+    "push_to_free_agents": False,
 }
 _NEEDS = tuple(need.value for need in Need)
 _MAX_OVERFLOW_MINUTES = int(MAX_OVERFLOW_AFTER / timedelta(minutes=1))
@@ -167,9 +168,14 @@ class _Loader(AgentsReader):
             category = self.need(
                 fields.get("category_skill"), (*path, "category_skill"), Need.PREFERRED
             )
+            pushes = self.flag(fields.get("push_to_free_agents"), (*path, "push_to_free_agents"))
             if lane is not None:
-                policies.append(LanePolicy(lane, overflow, language, category))
+                policies.append(LanePolicy(lane, overflow, language, category, pushes))
         return policies
+
+    def flag(self, node: Node | None, path: FieldPath) -> bool:
+        """A yes-or-no field written true or false; false when absent."""
+        return node is not None and self.choice(node, path, ("true", "false")) == "true"
 
     def need(self, node: Node | None, path: FieldPath, default: Need) -> Need:
         if node is None:

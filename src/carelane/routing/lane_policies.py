@@ -1,5 +1,6 @@
 """How routing treats each swim lane: how long a conversation waits before it overflows,
-and whether the language and category skills are required or only preferred."""
+whether the language and category skills are required or only preferred, and whether
+agents are pushed its waiting conversations as soon as they have room."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,9 +27,16 @@ class LanePolicy:
     lane (and its primary and backup reps) with every required skill are offered it; after
     that the required skills relax to preferred, the lane's backup teams join, and the
     supervisor is told. Channel, tier and capacity never relax.
+
+    A conversation arriving is pushed to the best free agent in every lane. What then
+    waits is pulled by agents with "next conversation" as they get room; with
+    `push_to_free_agents`, an agent who becomes available or frees a slot is also pushed
+    the lane's most urgent waiting conversations at once, up to their capacity (and has
+    nothing left to pull from it).
     """
 
     name: str
     overflow_after: timedelta = DEFAULT_OVERFLOW_AFTER
     language_skill: Need = Need.REQUIRED
     category_skill: Need = Need.PREFERRED
+    push_to_free_agents: bool = False

@@ -12,6 +12,7 @@
         overflow_after_minutes: 15         # optional, 1..10080, default 15
         language_skill: required           # optional: required (default) | preferred
         category_skill: preferred          # optional: preferred (default) | required
+        push_to_free_agents: false         # optional: push waiting ones to agents as they get room
     agents:
       - name: Ana Ruiz
         email: ana@example.com             # optional

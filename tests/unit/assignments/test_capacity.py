@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from carelane.assignments.dispatch import do_dispatch_waiting
+from carelane.assignments.next_conversation import do_next_conversation
 from carelane.assignments.rehearsal import Rehearsal, stage_rehearsal
 from carelane.assignments.schemas import AgentStateOut
 from carelane.assignments.service import do_set_agent_state, do_take_over
@@ -35,7 +36,9 @@ def _set(
 def test_an_agent_set_available_is_pushed_the_most_urgent_up_to_their_slots(
     session: Session, now: datetime
 ) -> None:
-    staged = stage_rehearsal(session=session, agents=2, waiting=6, capacity=2, now=now)
+    staged = stage_rehearsal(
+        session=session, agents=2, waiting=6, capacity=2, now=now, push_to_free_agents=True
+    )
     first, second = staged.agent_ids
     conversations = staged.conversation_ids
     for agent_id in (first, second):
@@ -57,10 +60,39 @@ def test_an_agent_set_available_is_pushed_the_most_urgent_up_to_their_slots(
     assert sorted(assigned) == sorted([(urgent, first), (conversations[0], first)])
 
 
+def test_in_lanes_that_do_not_push_to_free_agents_an_agent_set_available_pulls(
+    session: Session, now: datetime
+) -> None:
+    staged = stage_rehearsal(session=session, agents=1, waiting=3, capacity=2, now=now)
+    [agent_id] = staged.agent_ids
+    first, second, third = staged.conversation_ids
+    _set(session, staged, agent_id, AgentState.AWAY, now)
+
+    made_available = _set(session, staged, agent_id, AgentState.AVAILABLE, now)
+    pulled = do_next_conversation(
+        session=session, workspace_id=staged.workspace_id, agent_id=agent_id, now=now
+    )
+    do_set_status(
+        session=session,
+        workspace_id=staged.workspace_id,
+        conversation_id=first,
+        status=ConversationStatus.RESOLVED,
+        now=now,
+    )
+
+    assert made_available.changed
+    assert made_available.assigned_conversation_ids == []
+    assert (pulled.conversation_id, pulled.assigned) == (first, True)
+    held = _holders(session)
+    assert (held[second], held[third]) == (None, None), "the freed slot is left for a pull"
+
+
 def test_an_agent_set_away_busy_or_offline_is_pushed_nothing(
     session: Session, now: datetime
 ) -> None:
-    staged = stage_rehearsal(session=session, agents=1, waiting=2, capacity=5, now=now)
+    staged = stage_rehearsal(
+        session=session, agents=1, waiting=2, capacity=5, now=now, push_to_free_agents=True
+    )
     [agent_id] = staged.agent_ids
 
     answers = [
@@ -74,7 +106,9 @@ def test_an_agent_set_away_busy_or_offline_is_pushed_nothing(
 
 
 def test_resolving_frees_a_slot_that_is_refilled_at_once(session: Session, now: datetime) -> None:
-    staged = stage_rehearsal(session=session, agents=1, waiting=3, capacity=2, now=now)
+    staged = stage_rehearsal(
+        session=session, agents=1, waiting=3, capacity=2, now=now, push_to_free_agents=True
+    )
     [agent_id] = staged.agent_ids
     first, second, third = staged.conversation_ids
     do_dispatch_waiting(session=session, workspace_id=staged.workspace_id, now=now)
@@ -100,7 +134,9 @@ def test_resolving_frees_a_slot_that_is_refilled_at_once(session: Session, now: 
 def test_a_transfer_refills_the_slot_but_never_with_what_was_given_away(
     session: Session, now: datetime
 ) -> None:
-    staged = stage_rehearsal(session=session, agents=1, waiting=2, capacity=1, now=now)
+    staged = stage_rehearsal(
+        session=session, agents=1, waiting=2, capacity=1, now=now, push_to_free_agents=True
+    )
     [agent_id] = staged.agent_ids
     first, second = staged.conversation_ids
     do_dispatch_waiting(session=session, workspace_id=staged.workspace_id, now=now)
@@ -122,7 +158,9 @@ def test_a_transfer_refills_the_slot_but_never_with_what_was_given_away(
 def test_a_takeover_refills_the_slot_of_whom_it_was_taken_from(
     session: Session, now: datetime
 ) -> None:
-    staged = stage_rehearsal(session=session, agents=2, waiting=2, capacity=1, now=now)
+    staged = stage_rehearsal(
+        session=session, agents=2, waiting=2, capacity=1, now=now, push_to_free_agents=True
+    )
     holder, taker = staged.agent_ids
     first, second = staged.conversation_ids
     _set(session, staged, taker, AgentState.BUSY, now)
@@ -144,7 +182,9 @@ def test_a_takeover_refills_the_slot_of_whom_it_was_taken_from(
 def test_a_dispatch_to_some_agents_gives_nothing_to_the_others(
     session: Session, now: datetime
 ) -> None:
-    staged = stage_rehearsal(session=session, agents=2, waiting=3, capacity=2, now=now)
+    staged = stage_rehearsal(
+        session=session, agents=2, waiting=3, capacity=2, now=now, push_to_free_agents=True
+    )
     passed, chosen = staged.agent_ids
     first, second, third = staged.conversation_ids
 

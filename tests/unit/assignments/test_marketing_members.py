@@ -34,7 +34,9 @@ def test_a_marketing_member_is_given_the_marketing_lanes_only(
     session: Session, now: datetime
 ) -> None:
     # Both agents are in the one team, which owns Customer Service and Marketing/PR.
-    staged = stage_rehearsal(session=session, agents=2, waiting=4, capacity=5, now=now)
+    staged = stage_rehearsal(
+        session=session, agents=2, waiting=4, capacity=5, now=now, push_to_free_agents=True
+    )
     grace, cara = staged.agent_ids
     service_1, service_2, campaign, service_3 = staged.conversation_ids
     session.execute(

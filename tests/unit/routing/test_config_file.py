@@ -37,6 +37,7 @@ VALID = dedent(
       - name: customer service
         overflow_after_minutes: 10
         category_skill: required
+        push_to_free_agents: true
     agents:
       - name: Ana Ruiz
         email: ana@example.com
@@ -71,7 +72,7 @@ def test_a_valid_file() -> None:
     )
     assert config.lane_names == ("Customer Service", "Marketing/PR")
     assert config.lanes == (
-        LanePolicy("Customer Service", timedelta(minutes=10), Need.REQUIRED, Need.REQUIRED),
+        LanePolicy("Customer Service", timedelta(minutes=10), Need.REQUIRED, Need.REQUIRED, True),
     )
     ana, erin = config.agents
     assert (ana.name, ana.email, ana.teams, ana.tier) == (
@@ -179,6 +180,38 @@ def test_every_problem_at_once_with_line_column_and_field() -> None:
         "teams.yaml:37:21: agents[2].backup[0].lane: Care on twitter already has a duty on line 36",
         "teams.yaml:38:12: agents[2].email: 'ben' is not an email address",
     ]
+
+
+def test_pushing_to_free_agents_is_off_unless_a_lane_says_true() -> None:
+    found = problems(
+        """\
+        version: 1
+        teams:
+          - {name: Care, lanes: [Care, Social]}
+        lanes:
+          - {name: Care, push_to_free_agents: sometimes}
+        agents:
+          - {name: Ana, teams: [Care], capacity: {twitter: 5}}
+        """
+    )
+    assert found == [
+        "teams.yaml:5:39: lanes[0].push_to_free_agents: 'sometimes' is not one of true, false"
+    ]
+    config = load_team_config(
+        dedent(
+            """\
+            version: 1
+            teams:
+              - {name: Care, lanes: [Care, Social]}
+            lanes:
+              - {name: Care, push_to_free_agents: false}
+              - {name: Social}
+            agents:
+              - {name: Ana, teams: [Care], capacity: {twitter: 5}}
+            """
+        )
+    )
+    assert [policy.push_to_free_agents for policy in config.lanes] == [False, False]
 
 
 def test_the_problems_are_an_invalid_input_error_naming_each_field() -> None:
