@@ -11,6 +11,7 @@ from carelane.accounts.roles import Permission
 from carelane.domain.conversations import ConversationStatus
 from carelane.web.auth import find_signed_in
 from carelane.web.dependencies import SessionDep
+from carelane.web.lane_access import lanes_seen_by
 from carelane.workspaces.overview import get_overview
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -33,7 +34,9 @@ def landing_page(request: Request, session: SessionDep) -> Response:
     if user is None:
         return signin_redirect(request)
     overview = get_overview(
-        session=session, only=None if user.all_workspaces else user.workspace_ids
+        session=session,
+        only=None if user.all_workspaces else user.workspace_ids,
+        lanes_of=lambda workspace_id: lanes_seen_by(session, user=user, workspace_id=workspace_id),
     )
     return templates.TemplateResponse(
         request,

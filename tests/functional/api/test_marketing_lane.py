@@ -232,3 +232,21 @@ agents:
     assert refused.status_code == 404
     timeline = client.get(f"/api/v1/workspaces/acme/conversations/{crisis['conversation_id']}")
     assert "PR will answer this one" in timeline.text
+
+
+def test_counts_shown_to_a_marketing_member_cover_their_lane_only(
+    client: TestClient, lanes: dict[str, Any]
+) -> None:
+    channels = client.get("/api/v1/workspaces/acme/channels")
+    assert channels.status_code == 200, channels.text
+    items = channels.json()["items"]
+    assert sum(c["posts"] for c in items) == 1, "the crisis post only"
+    assert sum(sum(c["conversations"].values()) for c in items) == 1
+
+    landing = client.get("/")
+    assert landing.status_code == 200
+    totals = landing.text.split('aria-label="Totals"')[1].split("</section>")[0]
+    assert '<span class="figure">1</span> posts' in totals
+    assert '<span class="figure">1</span> conversations' in totals
+    assert "<dt>Authors</dt><dd>1</dd>" in landing.text, "ana; bo wrote in another lane"
+    assert "<dt>Customers</dt><dd>1</dd>" in landing.text
