@@ -1,7 +1,7 @@
 """What has been loaded into each workspace: the landing page's figures."""
 
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -60,10 +60,13 @@ def _top_by_workspace(
     counts: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for workspace_id, value, count in rows:
         counts[workspace_id].append((value, count))
-    return {
-        workspace_id: sorted(values, key=lambda v: (-v[1], v[0]))[:TOP]
-        for workspace_id, values in counts.items()
-    }
+    return {workspace_id: _commonest(values) for workspace_id, values in counts.items()}
+
+
+def _commonest(counts: Iterable[tuple[str | None, int]]) -> list[tuple[str, int]]:
+    """The `TOP` values with the highest counts (ties by value), leaving out no value."""
+    found = [(value, count) for value, count in counts if value is not None]
+    return sorted(found, key=lambda v: (-v[1], v[0]))[:TOP]
 
 
 def _in_lanes_figures(session: Session, workspace_id: int, lanes: frozenset[str]) -> dict[str, Any]:
@@ -83,8 +86,7 @@ def _in_lanes_figures(session: Session, workspace_id: int, lanes: frozenset[str]
 
     def top(column: Any) -> list[tuple[str, int]]:
         rows = session.execute(select(column, func.count()).group_by(column)).all()
-        found = [(value, count) for value, count in rows if value is not None]
-        return sorted(found, key=lambda v: (-v[1], v[0]))[:TOP]
+        return _commonest((row[0], row[1]) for row in rows)
 
     return {
         "authors": session.scalar(
