@@ -219,11 +219,12 @@ def do_sign_in(
     With `throttle`, SignInThrottledError before any check while the email or
     `client_address` has too many recent failures; each failure is counted (committed),
     and a success clears the email's count."""
+    counted_as = normalise_email(email)
     if throttle is not None:
         with unit_of_work(session):
             check_sign_in_allowed(
                 session=session,
-                email=normalise_email(email),
+                email=counted_as,
                 client_address=client_address,
                 throttle=throttle,
                 now=now,
@@ -243,7 +244,7 @@ def do_sign_in(
             with unit_of_work(session):
                 record_sign_in_failure(
                     session=session,
-                    email=normalise_email(email),
+                    email=counted_as,
                     client_address=client_address,
                     throttle=throttle,
                     now=now,
