@@ -119,9 +119,15 @@ def evaluate(
 
 def _print_cross_validation(data_dir: Path) -> None:
     from carelane.triage.metrics import score
-    from carelane.triage.training import cross_validate, read_training_posts
+    from carelane.triage.training import (
+        cross_validate,
+        read_training_posts,
+        read_unlabelled_texts,
+    )
 
-    results = cross_validate(read_training_posts(data_dir))
+    results = cross_validate(
+        read_training_posts(data_dir), unlabelled=read_unlabelled_texts(data_dir)
+    )
     reports = [score(task, gold, predicted) for task, (gold, predicted) in results.items()]
     console = out()
     for report in reports:

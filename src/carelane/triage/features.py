@@ -112,6 +112,11 @@ class Features:
     row: NDArray[np.int64]
     column: NDArray[np.int64]
     value: NDArray[np.float32]
+    token_row: NDArray[np.int64]
+    token_column: NDArray[np.int64]
+    """The posts' tokens in reading order: each word (as its unigram's bucket) and each
+    other character but a space (punctuation, an emoji), post `token_row[k]`. Not
+    features: what the word vectors (`word_vectors`) read."""
 
 
 def featurise(texts: Sequence[str], idf: NDArray[np.float32] | None = None) -> Features:
@@ -136,8 +141,9 @@ def featurise(texts: Sequence[str], idf: NDArray[np.float32] | None = None) -> F
     word = _WORD_CHAR[np.minimum(codes, 0xFFFF).astype(np.int64)] & (codes < 0x10000)
     starts = np.flatnonzero(word[1:] & ~word[:-1]) + 1  # the padding keeps 0 and end out
     ends = np.flatnonzero(word[:-1] & ~word[1:]) + 1
+    word_columns = spans.buckets(starts, ends, _SALT_WORD)
     rows.append(doc_of[starts])
-    columns.append(spans.buckets(starts, ends, _SALT_WORD))
+    columns.append(word_columns)
     pairs = doc_of[starts[:-1]] == doc_of[starts[1:]]
     rows.append(doc_of[starts[:-1][pairs]])
     columns.append(spans.buckets(starts[:-1][pairs], ends[1:][pairs], _SALT_BIGRAM))
@@ -150,7 +156,15 @@ def featurise(texts: Sequence[str], idf: NDArray[np.float32] | None = None) -> F
     value = weight * (idf[column] if idf is not None else 1.0)
     squares = np.bincount(row, weights=np.square(value, dtype=np.float64), minlength=len(padded))
     scale = (1.0 / np.sqrt(np.maximum(squares, 1e-24))).astype(np.float32)
-    return Features(len(padded), row, column, value * scale[row])
+    symbols = np.flatnonzero(~word & (codes != 0x20))
+    at = np.concatenate([starts, symbols])
+    order = np.argsort(at, kind="stable")
+    # A character's code, multiplied up so that neighbouring codes (😠, 😡) part.
+    symbol_columns = _bucket(codes[symbols] * _SALT_BIGRAM + _SALT_WORD)
+    token_column = np.concatenate([word_columns, symbol_columns])
+    return Features(
+        len(padded), row, column, value * scale[row], doc_of[at[order]], token_column[order]
+    )
 
 
 class _Spans:

@@ -3,8 +3,8 @@
 Every task's model (sentiment, reason, intent) shares one table: a row per feature
 bucket any model uses, a column per (task, label). Scoring a batch is one gather of the
 batch's feature rows from the table and one sum per post, whatever the number of tasks.
-A stacked task (intent) also weighs the other tasks' probabilities: one small matrix
-product more.
+A stacked task (intent) also weighs the other tasks' probabilities, and every task the
+post's word vector (`word_vectors`) when the models have one: a small matrix product each.
 """
 
 from collections.abc import Mapping, Sequence
@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from carelane.triage.features import DIMENSIONS, Features, featurise
+from carelane.triage.word_vectors import WordVectors
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,9 @@ class LinearModels:
 
     `buckets` are the feature buckets with weights (sorted); `weights[i, j]` is the weight
     of bucket `buckets[i]` for table column j; `bias[j]` each column's intercept; `idf[i]`
-    the inverse document frequency of `buckets[i]` (1 for a bucket without one).
+    the inverse document frequency of `buckets[i]` (1 for a bucket without one);
+    `vector_weights[k, j]` the weight of the post vector's column k (`vectors`) for table
+    column j.
     """
 
     def __init__(
@@ -47,6 +50,8 @@ class LinearModels:
         idf: NDArray[np.float32],
         *,
         stacks: Mapping[str, tuple[tuple[str, ...], NDArray[np.float32]]] | None = None,
+        vectors: WordVectors | None = None,
+        vector_weights: NDArray[np.float32] | None = None,
     ) -> None:
         self.tasks = {task.name: task for task in tasks}
         self.stacks = dict(stacks or {})
@@ -60,6 +65,14 @@ class LinearModels:
                 f"weights {weights.shape} and bias {bias.shape} do not fit "
                 f"{len(buckets)} buckets x {width} labels"
             )
+        if (vectors is None) != (vector_weights is None) or (
+            vectors is not None
+            and vector_weights is not None
+            and vector_weights.shape != (vectors.width, width)
+        ):
+            raise ValueError("word vectors and their weights come together, and must fit")
+        self.vectors = vectors
+        self._vector_weights = None if vector_weights is None else vector_weights.astype(np.float32)
         # Row 0 of the table is all zeros, for buckets no model knows.
         self._row_of = np.zeros(DIMENSIONS, dtype=np.int32)
         self._row_of[buckets] = np.arange(1, len(buckets) + 1, dtype=np.int32)
@@ -95,6 +108,8 @@ class LinearModels:
         )
         scores: NDArray[np.float32] = np.asarray(batch @ self._weights, dtype=np.float32)
         scores += self._bias
+        if self.vectors is not None and self._vector_weights is not None:
+            scores += self.vectors.of(features) @ self._vector_weights
         return scores
 
     def to_arrays(self) -> dict[str, NDArray[np.generic]]:
@@ -106,6 +121,11 @@ class LinearModels:
             "bias": self._bias,
             "idf": self._idf[buckets],
             **{f"stack_{name}": matrix for name, (_, matrix) in self.stacks.items()},
+            **(
+                {**self.vectors.to_arrays(), "vector_weights": self._vector_weights}
+                if self.vectors is not None and self._vector_weights is not None
+                else {}
+            ),
         }
 
     @classmethod
@@ -126,6 +146,12 @@ class LinearModels:
                 for name, sources in (stacked_on or {}).items()
                 if sources
             },
+            vectors=WordVectors.from_arrays(dict(arrays)),
+            vector_weights=(
+                np.asarray(arrays["vector_weights"], dtype=np.float32)
+                if "vector_weights" in arrays
+                else None
+            ),
         )
 
 

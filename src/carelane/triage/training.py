@@ -1,7 +1,7 @@
 """Fitting the fast models from labelled posts, and cross-validating them.
 
 Fitting needs scikit-learn and SciPy, the `train` extra (`pip install carelane[train]`,
-done by `make train`); running the fitted models needs only numpy. Everything is seeded:
+done by `make train`); running the fitted models needs only numpy and SciPy. Everything is seeded:
 the same posts give the same weights, byte for byte.
 """
 
@@ -20,6 +20,8 @@ from carelane.triage.label_offsets import tune_offsets
 from carelane.triage.labelled import TASK_LABELS, LabelledPost, read_labelled
 from carelane.triage.linear import LinearModels, Task
 from carelane.triage.models import LINEAR_FILE, MANIFEST_FILE, TriageModels
+from carelane.triage.word_vectors import WEIGHT as VECTOR_WEIGHT
+from carelane.triage.word_vectors import WINDOW, WordVectors, fit_word_vectors
 
 SEED = 20_150_216
 """Seeds every shuffle, fold and solver: the first day of the airline tweets."""
@@ -205,7 +207,10 @@ def _label_offsets(
 
 
 def _stack_inputs(
-    task: str, training: Mapping[str, Sequence[Example]], idf: NDArray[np.float32]
+    task: str,
+    training: Mapping[str, Sequence[Example]],
+    idf: NDArray[np.float32],
+    vectors: WordVectors | None,
 ) -> NDArray[np.float64] | None:
     """The probabilities of the tasks `task` is stacked on, for `task`'s examples, from
     models fitted without those examples' texts (so they are as unsure of them as of a
@@ -215,23 +220,31 @@ def _stack_inputs(
         return None
     own = {e.text for e in training[task]}
     others = {source: [e for e in training[source] if e.text not in own] for source in sources}
-    helpers = fit_linear_models(others, idf)
+    helpers = fit_linear_models(others, idf, vectors)
     probabilities = helpers.probabilities([e.text for e in training[task]])
     return np.hstack([probabilities[source] for source in sources]).astype(np.float64)
 
 
 def fit_linear_models(
-    training: Mapping[str, Sequence[Example]], idf: NDArray[np.float32]
+    training: Mapping[str, Sequence[Example]],
+    idf: NDArray[np.float32],
+    vectors: WordVectors | None = None,
 ) -> LinearModels:
-    """One linear model per task, in one shared table; tasks in `STACKED` also weigh the
-    probabilities of the tasks they are stacked on."""
+    """One linear model per task, in one shared table; each also weighs the posts' word
+    vectors when `vectors` are given, and tasks in `STACKED` the probabilities of the
+    tasks they are stacked on."""
     tasks: list[Task] = []
     coefficients: list[NDArray[np.float64]] = []
     intercepts: list[NDArray[np.float64]] = []
+    vector_coefficients: list[NDArray[np.float64]] = []
     stacks: dict[str, tuple[tuple[str, ...], NDArray[np.float32]]] = {}
     column = 0
+    width = 0 if vectors is None else vectors.width
     for name in sorted(training):
-        inputs = _stack_inputs(name, training, idf)
+        stacked = _stack_inputs(name, training, idf, vectors)
+        parts = [] if vectors is None else [_post_vectors(training[name], idf, vectors)]
+        parts += [] if stacked is None else [stacked]
+        inputs = np.hstack(parts) if parts else None
         labels, coef, intercept, input_coef = fit_task(name, training[name], idf, inputs)
         if name in TUNED:
             intercept = intercept + _label_offsets(name, training[name], idf, inputs, labels)
@@ -244,8 +257,9 @@ def fit_linear_models(
             full_coef[full_labels.index(label)] = coef[i]
             full_intercept[full_labels.index(label)] = intercept[i]
             full_input_coef[full_labels.index(label)] = input_coef[i]
-        if inputs is not None:
-            stacks[name] = (STACKED[name], full_input_coef.T.astype(np.float32))
+        if stacked is not None:
+            stacks[name] = (STACKED[name], full_input_coef[:, width:].T.astype(np.float32))
+        vector_coefficients.append(full_input_coef[:, :width])
         tasks.append(Task(name, full_labels, column))
         coefficients.append(full_coef)
         intercepts.append(full_intercept)
@@ -259,7 +273,18 @@ def fit_linear_models(
         np.concatenate(intercepts).astype(np.float32),
         idf[buckets],
         stacks=stacks,
+        vectors=vectors,
+        vector_weights=(
+            None if vectors is None else np.vstack(vector_coefficients).T.astype(np.float32)
+        ),
     )
+
+
+def _post_vectors(
+    examples: Sequence[Example], idf: NDArray[np.float32], vectors: WordVectors
+) -> NDArray[np.float64]:
+    """The examples' post vectors, as triage will compute them."""
+    return vectors.of(featurise([e.text for e in examples], idf)).astype(np.float64)
 
 
 def stratified_folds(labels: Sequence[str], groups: Sequence[str], k: int = 5) -> NDArray[np.int64]:
@@ -286,15 +311,32 @@ def read_training_posts(data_dir: Path) -> list[LabelledPost]:
     return [post for name in TRAINING_FILES for post in read_labelled(data_dir / name)]
 
 
+def read_unlabelled_texts(data_dir: Path) -> list[str]:
+    """Every post's text in the data folder's data sets that are there, labelled or not,
+    agents' turns included: what the word vectors learn from."""
+    from carelane.ingest.readers.sources import SOURCES, read_source
+
+    texts = [
+        item.data["text"]
+        for name, source in SOURCES.items()
+        if (data_dir / source.file_name).exists()
+        for item in read_source(name, data_dir)
+        if item.data is not None and isinstance(item.data.get("text"), str)
+    ]
+    return texts + [p.text for p in read_training_posts(data_dir)]
+
+
 def cross_validate(
-    posts: Sequence[LabelledPost], k: int = 5
+    posts: Sequence[LabelledPost], k: int = 5, unlabelled: Sequence[str] = ()
 ) -> dict[str, tuple[list[str], list[str]]]:
     """(gold, predicted) per task over `k` folds of `posts`.
 
     The folds are drawn once for all tasks: a post (a tweet id) labelled for several tasks
     is in the same fold for each, so no text is ever trained on for one task and tested
     on for another. Each fold's models are fitted on the other folds only (document
-    frequencies included), and its posts are triaged as `carelane eval` triages them.
+    frequencies and word vectors included: the vectors learn from `unlabelled` and the
+    training posts, never from a text of the fold), and its posts are triaged as
+    `carelane eval` triages them.
     """
     from carelane.triage.evaluation import evaluate_posts
 
@@ -305,7 +347,11 @@ def cross_validate(
         train = [p for p, f in zip(posts, folds, strict=True) if f != fold]
         test = [p for p, f in zip(posts, folds, strict=True) if f == fold]
         idf = document_frequencies([p.text for p in train])
-        linear = fit_linear_models(training_examples(train), idf)
+        held = {p.text for p in test}
+        vectors = fit_word_vectors(
+            [text for text in unlabelled if text not in held] + [p.text for p in train]
+        )
+        linear = fit_linear_models(training_examples(train), idf, vectors)
         models = TriageModels(f"fold-{fold}", linear, {})
         for task, (gold, predicted) in evaluate_posts(test, models).items():
             into = results.setdefault(task, ([], []))
@@ -347,15 +393,21 @@ def training_examples(
 def train_models(
     data_dir: Path, folder: Path, corrections: Sequence[Correction] = ()
 ) -> dict[str, Any]:
-    """Fit every model from the data folder's labelled files and the corrections, and
-    write them to `folder`; the manifest written."""
+    """Fit every model from the data folder's labelled files and the corrections (the word
+    vectors from all its posts), and write them to `folder`; the manifest written."""
+    from carelane.ingest.readers.sources import SOURCES
+
     posts = read_training_posts(data_dir)
+    used = sorted({*TRAINING_FILES, *(source.file_name for source in SOURCES.values())})
     trained_on = {
-        name: hashlib.sha256((data_dir / name).read_bytes()).hexdigest() for name in TRAINING_FILES
+        name: hashlib.sha256((data_dir / name).read_bytes()).hexdigest()
+        for name in used
+        if (data_dir / name).exists()
     }
     examples = training_examples(posts, corrections)
     idf = document_frequencies([p.text for p in posts])
-    models = fit_linear_models(examples, idf)
+    vectors = fit_word_vectors(read_unlabelled_texts(data_dir) + [c.text for c in corrections])
+    models = fit_linear_models(examples, idf, vectors)
     folder.mkdir(parents=True, exist_ok=True)
     write_arrays(folder / LINEAR_FILE, models.to_arrays())
     manifest = {
@@ -373,6 +425,12 @@ def train_models(
         "corrections": len(corrections),
         "seed": SEED,
         "regularisation": REGULARISATION,
+        "word_vectors": {
+            "words": len(vectors.buckets),
+            "dimensions": vectors.width,
+            "window": WINDOW,
+            "weight": VECTOR_WEIGHT,
+        },
     }
     write_manifest(folder / MANIFEST_FILE, manifest)
     return manifest

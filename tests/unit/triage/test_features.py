@@ -44,6 +44,19 @@ def test_a_post_gets_the_same_features_in_any_batch() -> None:
     assert all(abs(alone[k] - among[k]) < 1e-6 for k in alone)
 
 
+def test_tokens_are_words_and_other_characters_in_reading_order() -> None:
+    features = featurise(["", "my bag 😡!", "bag"])
+    assert features.token_row.tolist() == [1, 1, 1, 1, 2]
+    my, bag, angry, bang, bag_again = features.token_column.tolist()
+    assert bag == bag_again
+    assert len({my, bag, angry, bang}) == 4
+    # Words are tokens as the features hash them; neighbouring code points part.
+    word_buckets = set(features.column[features.row == 2].tolist())
+    assert bag in word_buckets
+    (sulk,) = featurise(["😠"]).token_column.tolist()
+    assert sulk != angry
+
+
 def test_features_are_the_same_in_every_process() -> None:
     # Trained weights rely on it: another process, with Python's string hashing seeded
     # differently, gives the same buckets.
