@@ -30,12 +30,14 @@ REGULARISATION = {"sentiment": 4.0, "reason": 4.0, "intent": 8.0}
 """Inverse L2 strength (scikit-learn's C) per task, chosen once, never on test folds."""
 
 OFFSET_FOLDS = 4
-"""Inner folds of a tuned task's training posts whose out-of-fold probabilities choose
-its label offsets (see `label_offsets`)."""
+"""Inner folds of a task's training posts whose out-of-fold probabilities choose its
+label offsets (see `label_offsets`)."""
 
-TUNED = frozenset({"intent"})
-"""Tasks whose decisions get label offsets: intent, which triage decides with a threshold
-on `other` and whose rare labels macro-F1 counts as much as the common ones."""
+MACRO_F1_WEIGHT = {"sentiment": 0.0, "reason": 1.0, "intent": 1.0}
+"""Each task's decisions get label offsets (see `label_offsets`), chosen for accuracy plus
+this much macro-F1: sentiment for accuracy alone (its three labels are all common);
+reason and intent also for their rare labels, which macro-F1 counts as much as the
+common ones."""
 
 BALANCED = frozenset({"intent"})
 """Tasks whose rare labels (a sales lead, a suggestion) weigh as much in training as the
@@ -170,7 +172,7 @@ def _label_offsets(
     from carelane.triage.actionability import judge_actionable
 
     counts = [sum(1 for e in examples if e.label == label) for label in labels]
-    if "other" not in labels or min(counts) < OFFSET_FOLDS:
+    if min(counts) < OFFSET_FOLDS:
         return np.zeros(len(labels))
     folds = stratified_folds(
         [e.label for e in examples], [str(i) for i in range(len(examples))], OFFSET_FOLDS
@@ -190,6 +192,10 @@ def _label_offsets(
             None if inputs is None else inputs[held],
             labels,
         )
+    gold = [labels.index(e.label) for e in examples]
+    weight = MACRO_F1_WEIGHT[task]
+    if "other" not in labels:  # the likeliest label is the decision
+        return tune_offsets(probabilities, gold, macro_f1_weight=weight)
     ruled_out = np.array(
         [
             not judge_actionable(
@@ -202,8 +208,7 @@ def _label_offsets(
             for e in examples
         ]
     )
-    gold = [labels.index(e.label) for e in examples]
-    return tune_offsets(probabilities, gold, labels.index("other"), ruled_out)
+    return tune_offsets(probabilities, gold, labels.index("other"), ruled_out, weight)
 
 
 def _stack_inputs(
@@ -211,72 +216,105 @@ def _stack_inputs(
     training: Mapping[str, Sequence[Example]],
     idf: NDArray[np.float32],
     vectors: WordVectors | None,
+    offsets: Mapping[str, NDArray[np.float64]],
 ) -> NDArray[np.float64] | None:
     """The probabilities of the tasks `task` is stacked on, for `task`'s examples, from
     models fitted without those examples' texts (so they are as unsure of them as of a
-    new post), or None when a task it needs has no examples."""
+    new post) and shifted by the `offsets` of those tasks' own models (so they are what
+    those models will say), or None when a task it needs has no examples."""
     sources = STACKED.get(task, ())
     if not sources or any(not training.get(source) for source in sources):
         return None
     own = {e.text for e in training[task]}
     others = {source: [e for e in training[source] if e.text not in own] for source in sources}
-    helpers = fit_linear_models(others, idf, vectors)
+    helpers = fit_linear_models(others, idf, vectors, tuned=False)
     probabilities = helpers.probabilities([e.text for e in training[task]])
-    return np.hstack([probabilities[source] for source in sources]).astype(np.float64)
+    shifted = []
+    for source in sources:
+        scores = np.log(np.maximum(probabilities[source], 1e-30)) + offsets[source]
+        scores -= scores.max(axis=1, keepdims=True)
+        shifted.append(np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True))
+    return np.hstack(shifted).astype(np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fitted:
+    """One task's model, over all its task's labels (a label without examples never wins)."""
+
+    coefficients: NDArray[np.float64]  # labels x DIMENSIONS
+    intercepts: NDArray[np.float64]
+    input_coefficients: NDArray[np.float64]  # labels x dense input columns
+    offsets: NDArray[np.float64]  # the label offsets the intercepts include
+    stacked: bool
 
 
 def fit_linear_models(
     training: Mapping[str, Sequence[Example]],
     idf: NDArray[np.float32],
     vectors: WordVectors | None = None,
+    *,
+    tuned: bool = True,
 ) -> LinearModels:
     """One linear model per task, in one shared table; each also weighs the posts' word
     vectors when `vectors` are given, and tasks in `STACKED` the probabilities of the
-    tasks they are stacked on."""
-    tasks: list[Task] = []
-    coefficients: list[NDArray[np.float64]] = []
-    intercepts: list[NDArray[np.float64]] = []
-    vector_coefficients: list[NDArray[np.float64]] = []
-    stacks: dict[str, tuple[tuple[str, ...], NDArray[np.float32]]] = {}
-    column = 0
-    width = 0 if vectors is None else vectors.width
-    for name in sorted(training):
-        stacked = _stack_inputs(name, training, idf, vectors)
+    tasks they are stacked on (fitted after them). `tuned`: with label offsets."""
+    fitted: dict[str, _Fitted] = {}
+    for name in sorted(training, key=lambda task: (task in STACKED, task)):
+        offsets = {task: model.offsets for task, model in fitted.items()}
+        stacked = _stack_inputs(name, training, idf, vectors, offsets)
         parts = [] if vectors is None else [_post_vectors(training[name], idf, vectors)]
         parts += [] if stacked is None else [stacked]
         inputs = np.hstack(parts) if parts else None
         labels, coef, intercept, input_coef = fit_task(name, training[name], idf, inputs)
-        if name in TUNED:
-            intercept = intercept + _label_offsets(name, training[name], idf, inputs, labels)
+        offset = np.zeros(len(labels))
+        if tuned and name in MACRO_F1_WEIGHT:
+            offset = _label_offsets(name, training[name], idf, inputs, labels)
         full_labels = TASK_LABELS[name]
         # Labels without examples get a column that never wins.
-        full_coef = np.zeros((len(full_labels), DIMENSIONS))
-        full_intercept = np.full(len(full_labels), -30.0)
-        full_input_coef = np.zeros((len(full_labels), input_coef.shape[1]))
+        full = _Fitted(
+            np.zeros((len(full_labels), DIMENSIONS)),
+            np.full(len(full_labels), -30.0),
+            np.zeros((len(full_labels), input_coef.shape[1])),
+            np.zeros(len(full_labels)),
+            stacked is not None,
+        )
         for i, label in enumerate(labels):
-            full_coef[full_labels.index(label)] = coef[i]
-            full_intercept[full_labels.index(label)] = intercept[i]
-            full_input_coef[full_labels.index(label)] = input_coef[i]
-        if stacked is not None:
-            stacks[name] = (STACKED[name], full_input_coef[:, width:].T.astype(np.float32))
-        vector_coefficients.append(full_input_coef[:, :width])
-        tasks.append(Task(name, full_labels, column))
-        coefficients.append(full_coef)
-        intercepts.append(full_intercept)
-        column += len(full_labels)
-    table = np.vstack(coefficients).T  # DIMENSIONS x all labels
+            row = full_labels.index(label)
+            full.coefficients[row] = coef[i]
+            full.intercepts[row] = intercept[i] + offset[i]
+            full.input_coefficients[row] = input_coef[i]
+            full.offsets[row] = offset[i]
+        fitted[name] = full
+    return _shared_table(fitted, idf, vectors)
+
+
+def _shared_table(
+    fitted: Mapping[str, _Fitted], idf: NDArray[np.float32], vectors: WordVectors | None
+) -> LinearModels:
+    """The tasks' models as one `LinearModels`, tasks in name order."""
+    width = 0 if vectors is None else vectors.width
+    tasks: list[Task] = []
+    stacks: dict[str, tuple[tuple[str, ...], NDArray[np.float32]]] = {}
+    column = 0
+    for name in sorted(fitted):
+        model = fitted[name]
+        if model.stacked:
+            stacks[name] = (STACKED[name], model.input_coefficients[:, width:].T.astype(np.float32))
+        tasks.append(Task(name, TASK_LABELS[name], column))
+        column += len(TASK_LABELS[name])
+    ordered = [fitted[name] for name in sorted(fitted)]
+    table = np.vstack([model.coefficients for model in ordered]).T  # DIMENSIONS x all labels
     buckets = np.flatnonzero(np.any(table != 0, axis=1))
+    vector_weights = np.vstack([model.input_coefficients[:, :width] for model in ordered]).T
     return LinearModels(
         tasks,
         buckets.astype(np.int64),
         table[buckets].astype(np.float32),
-        np.concatenate(intercepts).astype(np.float32),
+        np.concatenate([model.intercepts for model in ordered]).astype(np.float32),
         idf[buckets],
         stacks=stacks,
         vectors=vectors,
-        vector_weights=(
-            None if vectors is None else np.vstack(vector_coefficients).T.astype(np.float32)
-        ),
+        vector_weights=None if vectors is None else vector_weights.astype(np.float32),
     )
 
 

@@ -1,6 +1,6 @@
-"""Label offsets: chosen on out-of-fold probabilities, they move triage's intent decisions
-where a rare label is missed, never lower the accuracy they were chosen on, and are
-folded into the intent model's intercepts."""
+"""Label offsets: chosen on out-of-fold probabilities, they move triage's decisions where
+a rare label is missed or the commonest one over-called, never lower the accuracy they
+were chosen on, and are folded into each model's intercepts."""
 
 from pathlib import Path
 
@@ -9,7 +9,12 @@ import pytest
 
 from carelane.triage.label_offsets import accuracy_and_macro_f1, decide, tune_offsets
 from carelane.triage.labelled import read_labelled
-from carelane.triage.training import _label_offsets, document_frequencies, training_examples
+from carelane.triage.training import (
+    _label_offsets,
+    document_frequencies,
+    fit_linear_models,
+    training_examples,
+)
 
 OTHER = 2
 
@@ -71,3 +76,40 @@ def test_intent_offsets_come_from_the_training_posts_and_need_every_label(data_d
     # A label with fewer examples than folds: no offsets at all.
     few = [e for e in kept if e.label != "other"] + [e for e in kept if e.label == "other"][:2]
     assert _label_offsets("intent", few, idf, None, labels).tolist() == [0.0] * 4
+
+
+def test_without_other_the_likeliest_label_is_the_decision() -> None:
+    probabilities = np.array([[0.6, 0.3, 0.1], [0.2, 0.3, 0.5]])
+    assert decide(np.log(probabilities), np.zeros(3)).tolist() == [0, 2]
+    assert decide(np.log(probabilities), np.array([-1.0, 0.0, 0.0])).tolist() == [1, 2]
+
+
+def test_accuracy_alone_moves_a_label_the_model_over_calls() -> None:
+    # Label 0 is called for every post, though a fifth of them are label 1, whose
+    # probability is higher where it is the truth: a lower offset on 0 gets them right.
+    gold = np.array([0] * 80 + [1] * 20)
+    probabilities = np.zeros((len(gold), 2))
+    probabilities[:, 1] = np.where(gold == 1, 0.42, 0.1)
+    probabilities[:, 0] = 1 - probabilities[:, 1]
+    offsets = tune_offsets(probabilities, gold.tolist(), macro_f1_weight=0.0)
+    before, _ = accuracy_and_macro_f1(gold, decide(np.log(probabilities), np.zeros(2)))
+    after, _ = accuracy_and_macro_f1(gold, decide(np.log(probabilities), offsets))
+    assert before == 0.8
+    assert after == 1.0
+
+
+def test_sentiment_and_reason_models_carry_offsets_and_the_stacked_intent_model_sees_them(
+    data_dir: Path,
+) -> None:
+    posts = read_labelled(data_dir / "airline_tweets.csv")[:1000]
+    posts += read_labelled(data_dir / "intent_labels.csv")[:200]
+    examples = training_examples(posts)
+    idf = document_frequencies([p.text for p in posts])
+    tuned = fit_linear_models(examples, idf)
+    plain = fit_linear_models(examples, idf, tuned=False)
+    texts = [p.text for p in posts[:50]]
+    moved = {
+        task: not np.allclose(tuned.probabilities(texts)[task], plain.probabilities(texts)[task])
+        for task in ("sentiment", "reason", "intent")
+    }
+    assert moved == {"sentiment": True, "reason": True, "intent": True}
