@@ -14,11 +14,13 @@ buckets and normalised on its own, so a similarity is the mean of the two halves
 similarities. @mentions, links and function words ("the", "my", "was") are left out:
 every tweet to an airline names it, and most say "my flight".
 
-Each half also holds a direction of the text's own (64 buckets picked and signed by a
+Each half also holds a direction of the text's own (16 buckets picked and signed by a
 hash of the whole text), of length 2 in the word half and 4 in the character half, where
 one word or n-gram counts 1. In a long post it hardly counts; in a short one it is most of
 the vector, so "not that I know of" is no longer like every post that says "know".
-Identical texts still score 1.
+Identical texts still score 1. Two texts' own directions meet only where their buckets
+happen to (as their n-grams can): spread over more buckets, they would meet more often
+by less each time, with the same variance, and cost more to build and compare.
 
 Hashing is deterministic (CRC-32 and a fixed mixer), so vectors are the same in every
 process and on every machine.
@@ -35,13 +37,13 @@ from scipy import sparse
 
 from carelane.triage.terms import fold
 
-VECTOR_MODEL = "hashed-ngrams-1"
+VECTOR_MODEL = "hashed-ngrams-2"
 """Name and version of this embedding; stored beside anything computed with it."""
 HALF = 2_048
 DIMENSIONS = 2 * HALF
 CHAR_GRAMS = (3, 4, 5)
 _CHUNK = 256
-_OWN_DIRECTION_SPREAD = 64
+_OWN_DIRECTION_SPREAD = 16
 _OWN_WEIGHT_WORDS = 2.0  # the length of a text's own direction in its word half
 _OWN_WEIGHT_CHARS = 4.0  # and in its character half
 
@@ -83,7 +85,7 @@ _SIGN_BIT = np.uint64(63)
 _BUCKET_MASK = np.uint64(HALF - 1)
 _SPREAD = np.arange(_OWN_DIRECTION_SPREAD, dtype=np.uint64)
 _HALF_STARTS = np.array([0, HALF], dtype=np.uint64)
-# Every weight is a multiple of 1/4 (1, 2/8 and 4/8), so that any sum of them is exact.
+# Every weight is a multiple of 1/4 (1, 2/4 and 4/4), so that any sum of them is exact.
 _WEIGHTS = np.array(  # n-grams, own direction; in the word half, then the character half
     [1.0, _OWN_WEIGHT_WORDS, 1.0, _OWN_WEIGHT_CHARS]
 ) / np.array([1.0, _OWN_DIRECTION_SPREAD**0.5, 1.0, _OWN_DIRECTION_SPREAD**0.5])
