@@ -8,7 +8,7 @@ of `--batch` (1,000), on one core (numpy's thread pools limited to one thread):
       personal data, lanes (the shipped example lanes) and priority;
   (b) its parts alone: the fast models (features and scores), personal data, lanes
       (one post at a time, embedding each; and as triage decides them, the batch
-      embedded and compared with the examples at once), language;
+      embedded and compared with the examples at once), language (a batch at once);
 
 and, in a fresh child process each, (c) the time to load the shipped models and the
 resident memory once they are loaded. Each rate is the best of `--repeat` runs (3).
@@ -33,7 +33,7 @@ from carelane.config import Settings
 from carelane.ingest.readers.sources import SOURCES, read_source
 from carelane.triage.engine import PostToTriage, triage_posts
 from carelane.triage.lanes import PostFacts, decide_lane
-from carelane.triage.language import detect_language
+from carelane.triage.language import detect_languages
 from carelane.triage.models import shipped_models
 from carelane.triage.personal_data import find_personal_data
 from carelane.workspaces.triage_settings import TriageSettings, workspace_triage
@@ -137,7 +137,7 @@ def main() -> None:
         ("(b3) lanes, batch-embedded", rate(texts, args.batch, args.repeat, lanes_batched)),
         (
             "(b4) language only",
-            rate(texts, args.batch, args.repeat, lambda c: [detect_language(t) for t in c]),
+            rate(texts, args.batch, args.repeat, detect_languages),
         ),
     ]
     print()

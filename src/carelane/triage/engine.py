@@ -24,7 +24,7 @@ from carelane.triage.lanes import (
     PostFacts,
     decide_lane,
 )
-from carelane.triage.language import detect_language
+from carelane.triage.language import detect_languages
 from carelane.triage.models import TriageModels
 from carelane.triage.personal_data import PersonalDataFinding, find_personal_data
 from carelane.triage.priority import (
@@ -195,6 +195,10 @@ def _triage_batch(
     asking: list[list[float]] = probabilities["intent"].tolist()
     whys: list[list[float]] = probabilities["reason"].tolist()
     nearest = _nearest_examples(posts, settings)
+    unsaid = [i for i, post in enumerate(posts) if not post.language]
+    languages = [post.language or "" for post in posts]  # as the network said, or guessed:
+    for i, guess in zip(unsaid, detect_languages([posts[i].text for i in unsaid]), strict=True):
+        languages[i] = guess.code
     version = models.version
     results = []
     for i, (post, ws) in enumerate(zip(posts, settings, strict=True)):
@@ -258,7 +262,7 @@ def _triage_batch(
                 round(feeling[positive] - feeling[negative], 3),
                 round(max(feeling), 3),
                 tuple(topics),
-                post.language or detect_language(text).code,
+                languages[i],
                 personal,
                 lane,
                 categories,

@@ -1,10 +1,27 @@
 """Language from script and function words."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carelane.triage.language import UNDETERMINED, detect_language
+from carelane.ingest.readers.sources import SOURCES, read_source
+from carelane.triage.language import UNDETERMINED, detect_language, detect_languages
+
+# Words and marks a batch must read as each text alone does: function words of several
+# languages, letters whose lower case is two characters (İ) or depends on the word (Σ),
+# letters beyond the Basic Multilingual Plane, digits that are letters to `isalnum` (²),
+# entities, links, mentions, hashtags and the batch's own separator.
+_PIECES = [
+    ["the", "and", "my", "flight"],
+    ["de", "la", "que", "el", "gracias"],
+    ["und", "der", "nicht"],
+    ["İstanbul", "ve", "bir", "ΣΟΦΟΣ", "ΟΔΟΣ"],
+    ["\U0001d42d\U0001d421\U0001d41e", "\U0001d51e\U0001d52b\U0001d521", "😡", "x²", "½"],
+    ["&amp;", "&the;", "http://t.co/the", "www.the.com", "@the", "#the", "\x1e", "\x1ethe"],
+    ["спасибо", "谢谢", "ありがとう", "the"],
+]
 
 
 @pytest.mark.parametrize(
@@ -42,3 +59,23 @@ def test_any_text_gets_a_guess(text: str) -> None:
     guess = detect_language(text)
     assert guess.code
     assert 0.0 <= guess.confidence <= 1.0
+
+
+def test_a_batch_gets_the_guesses_of_its_texts_one_by_one(data_dir: Path) -> None:
+    texts = [
+        item.data["text"]
+        for name in SOURCES
+        for item in read_source(name, data_dir)
+        if item.data is not None and isinstance(item.data.get("text"), str)
+    ]
+    for start in range(0, len(texts), 2_000):
+        chunk = texts[start : start + 2_000]
+        assert detect_languages(chunk) == [detect_language(text) for text in chunk]
+
+
+_WORDS = st.sampled_from([word for piece in _PIECES for word in piece])
+
+
+@given(st.lists(st.text() | st.lists(_WORDS, max_size=12).map(" ".join), max_size=8))
+def test_any_batch_gets_the_guesses_of_its_texts_one_by_one(texts: list[str]) -> None:
+    assert detect_languages(texts) == [detect_language(text) for text in texts]
