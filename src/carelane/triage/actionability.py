@@ -8,7 +8,7 @@ unless `other` (nothing for care to act on) is its most likely intent.
 
 import html
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from carelane.triage.literal_gates import LiteralGate, caseless
 
@@ -32,8 +32,7 @@ _SPAM = LiteralGate.of(
 _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
 
 
-@dataclass(frozen=True, slots=True)
-class Actionability:
+class Actionability(NamedTuple):
     """Whether a post is actionable, how likely (0 to 1), and why."""
 
     actionable: bool

@@ -10,8 +10,8 @@ no network; any text gives a valid triage.
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -39,8 +39,7 @@ REASON_AT_LEAST = 0.2
 """A reason is a topic of a negative post when the model gives it this probability."""
 
 
-@dataclass(frozen=True, slots=True)
-class PostToTriage:
+class PostToTriage(NamedTuple):
     """What triage looks at in a post."""
 
     text: str
@@ -73,8 +72,7 @@ class WorkspaceTriage:
     default_lane: str = "Customer Service"
 
 
-@dataclass(frozen=True, slots=True)
-class Topic:
+class Topic(NamedTuple):
     """What a post is about: a reason the model gives, or a category of the lanes."""
 
     name: str
@@ -82,8 +80,7 @@ class Topic:
     source: str  # "reason" or "category"
 
 
-@dataclass(frozen=True, slots=True)
-class Triage:
+class Triage(NamedTuple):
     """Everything triage decided about one post, and why."""
 
     model_version: str
@@ -102,7 +99,7 @@ class Triage:
     categories: tuple[CategoryMatch, ...]
     lane_why: str
     priority: int
-    priority_factors: tuple[PriorityFactor, ...] = field(default=())
+    priority_factors: tuple[PriorityFactor, ...] = ()
 
     def explain_priority(self) -> str:
         return explain(self.priority_factors)

@@ -13,14 +13,13 @@ threshold), and nothing is built for them.
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 
-@dataclass(frozen=True, slots=True)
-class NearestExamples:
+class NearestExamples(NamedTuple):
     """A post's similarity to each example category's nearest example, and which example
     that is (from 1), by the category's slot."""
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,8 +45,7 @@ SHIPPED_CONFIGS = ("example", "airline")
 """Lane files that ship in this package as `lanes_<name>.yaml`."""
 
 
-@dataclass(frozen=True, slots=True)
-class PostFacts:
+class PostFacts(NamedTuple):
     """What lane rules look at in a post. Facts not known yet (intent, sentiment,
     followers) are None, and a condition on a missing fact is not met."""
 
@@ -75,8 +75,7 @@ class PostFacts:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryMatch:
+class CategoryMatch(NamedTuple):
     """A category a post falls in, how strongly (see the module's notes), and why."""
 
     name: str
@@ -86,8 +85,7 @@ class CategoryMatch:
     priority_boost: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class LaneDecision:
+class LaneDecision(NamedTuple):
     """The lane that owns a post, every category it falls in (best first), and one
     sentence saying why."""
 

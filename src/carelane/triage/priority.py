@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -90,8 +91,7 @@ class PriorityWeights(BaseModel):
 DEFAULT_WEIGHTS = PriorityWeights()
 
 
-@dataclass(frozen=True, slots=True)
-class PriorityFactor:
+class PriorityFactor(NamedTuple):
     """Points one reason adds."""
 
     points: int
@@ -101,8 +101,7 @@ class PriorityFactor:
         return f"{self.points:+d} {self.reason}"
 
 
-@dataclass(frozen=True, slots=True)
-class Priority:
+class Priority(NamedTuple):
     """A post's priority, 0 to 100, and the factors that add up to it."""
 
     score: int

@@ -9,7 +9,7 @@ is only a mention, so a brand's own handle (`@united`) never counts as the word 
 
 import html
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _APOSTROPHES = ("\u2019", "\u2018", "\u02bc")
 _LINK = re.compile(r"https?://\S+|www\.\S+")
@@ -38,8 +38,7 @@ def is_tag(text: str) -> bool:
     return _TAG.fullmatch(text) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class PostTerms:
+class PostTerms(NamedTuple):
     """What rules match against in one post's text.
 
     `joined` is the words separated and surrounded by single spaces, so a phrase is a
