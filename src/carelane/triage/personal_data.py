@@ -150,10 +150,15 @@ _PHRASES = {
 # phone number; a house number before a capitalised word or a postcode's halves; six
 # capitals or digits in a row (record locators, e-tickets, bag tags and files); "RR"
 # (a Rapid Rewards number). Otherwise only a cue word ("confirmation", "username") can
-# announce a value. Most posts have none, and cost one search.
+# announce a value. Most posts have none, and cost one search. The pattern is
+#   __|RR|[A-Z0-9]{6}|@[A-Za-z0-9][A-Za-z0-9\-]*\.[A-Za-z]|[+(0-9][0-9 ().\-]{5,20}[0-9]
+#   |[0-9][A-Z]?[ \t]+[A-Z0-9]|[0-9][A-Z0-9]? [0-9]
+# spelled so that it starts with the characters it can start with (each alternative's
+# first one then checked behind), which lets the scan skip lower case and spaces.
 _MAY_EXPOSE = re.compile(
-    r"__|RR|[A-Z0-9]{6}|@[A-Za-z0-9][A-Za-z0-9\-]*\.[A-Za-z]|[+(0-9][0-9 ().\-]{5,20}[0-9]"
-    r"|[0-9][A-Z]?[ \t]+[A-Z0-9]|[0-9][A-Z0-9]? [0-9]"
+    r"[_A-Z0-9@+(](?:(?<=_)_|(?<=R)R|(?<=[A-Z0-9])[A-Z0-9]{5}"
+    r"|(?<=@)[A-Za-z0-9][A-Za-z0-9\-]*\.[A-Za-z]|(?<=[+(0-9])[0-9 ().\-]{5,20}[0-9]"
+    r"|(?<=[0-9])[A-Z]?[ \t]+[A-Z0-9]|(?<=[0-9])[A-Z0-9]? [0-9])"
 )
 _ASCII_WORDS = re.compile(r"[a-z]+")
 # The cue words, but for the letters of "i.d." and "e-ticket": their other word ("ticket")
