@@ -38,10 +38,11 @@ _SEPARATOR = " \x1e "  # between posts while a batch is normalised as one string
 # every other character.
 _URL = re.compile(r"[hHwW](?:(?<=[hH])[tT][tT][pP][sS\u017f]?://\S+|(?<=[wW])[wW][wW]\.\S+)")
 _MENTION = re.compile(r"@\w+")
-_DIGITS = re.compile(r"\d+")
-_ELONGATED = re.compile(r"([^\x1e])\1\1+")  # a character three times or more
-# Whitespace (which to `\s` includes \x1e) but a lone space, which needs no replacing.
-_SPACES = re.compile(r"[^\S\x1e ][^\S\x1e]*| [^\S\x1e]+")
+# Which code points of the Basic Multilingual Plane are decimal digits (what `\d` finds)
+# and whitespace (what `\s` finds); no code point beyond it is whitespace.
+_DECIMAL = np.array([chr(c).isdecimal() for c in range(0x10000)], dtype=bool)
+_SPACE = np.array([chr(c).isspace() for c in range(0x10000)], dtype=bool)
+_SPACE[0x1E] = False  # the separator between posts
 
 CUE_WEIGHT = 4.0
 """The weight of a cue's feature (`cues`): one cue says more than one n-gram."""
@@ -62,11 +63,39 @@ def normalise_batch(texts: Sequence[str]) -> list[str]:
     joined = _SEPARATOR.join(t[:MAX_CHARS].replace("\x1e", " ") for t in texts)
     joined = html.unescape(joined)
     joined = _URL.sub(" http ", joined)
-    joined = _MENTION.sub(" @user ", joined)
-    joined = _DIGITS.sub("0", joined)
-    joined = _ELONGATED.sub(r"\1\1", joined)
-    joined = _SPACES.sub(" ", joined).lower()
+    joined = _collapsed(_MENTION.sub(" @user ", joined)).lower()
     return [part.strip() for part in joined.split("\x1e")]
+
+
+def _collapsed(text: str) -> str:
+    """`text` with each run of digits as one `0`, then each character repeated three
+    times or more (an elongation, "sooooo") twice, then each run of whitespace as one
+    space; the separator between posts (\\x1e) is left alone. What the substitutions
+    `\\d+` to `0`, `([^\\x1e])\\1\\1+` to `\\1\\1` and `[^\\S\\x1e]+` to a space give, in
+    order, done on the character codes as arrays."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    bmp = np.minimum(codes, 0xFFFF)
+    digit = _DECIMAL[bmp]
+    wide = codes > 0xFFFF
+    if wide.any():  # digits beyond the plane (mathematical ones): rare, checked one by one
+        digit &= ~wide
+        digits = [c for c in np.unique(codes[wide]).tolist() if chr(c).isdecimal()]
+        digit |= np.isin(codes, digits)
+    codes = np.where(digit, np.uint32(0x30), codes)[~(digit & _after(digit))]
+    repeated = np.zeros(len(codes), dtype=bool)
+    repeated[2:] = (codes[2:] == codes[1:-1]) & (codes[1:-1] == codes[:-2])
+    codes = codes[~repeated | (codes == 0x1E)]
+    space = _SPACE[np.minimum(codes, 0xFFFF)]
+    codes = np.where(space, np.uint32(0x20), codes)[~(space & _after(space))]
+    collapsed: str = codes.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    return collapsed
+
+
+def _after(flags: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Whether the character before each one is flagged."""
+    before = np.zeros(len(flags), dtype=bool)
+    before[1:] = flags[:-1]
+    return before
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,15 +1,26 @@
 """Hashed n-gram features: stable, batch-independent, unit length, safe on any text."""
 
+import html
 import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carelane.triage.features import DIMENSIONS, MAX_CHARS, featurise, normalise_batch
+from carelane.ingest.readers.sources import SOURCES, read_source
+from carelane.triage.features import (
+    _MENTION,
+    _URL,
+    DIMENSIONS,
+    MAX_CHARS,
+    featurise,
+    normalise_batch,
+)
 
 # Any text, including what hypothesis leaves out by default: lone surrogates (undecodable
 # bytes read with surrogateescape) and control characters.
@@ -113,3 +124,74 @@ def test_any_texts_get_valid_features(texts: list[str]) -> None:
         assert features.row.min() >= 0
         assert features.row.max() < len(texts)
     assert np.all(np.isfinite(features.value))
+
+
+# Normalising as first written, one substitution after another: what the array version
+# of the last three must give.
+_DIGITS = re.compile(r"\d+")
+_ELONGATED = re.compile(r"([^\x1e])\1\1+")
+_SPACES = re.compile(r"[^\S\x1e ][^\S\x1e]*| [^\S\x1e]+")
+
+
+def _by_substitutions(texts: list[str]) -> list[str]:
+    normalised = []
+    for text in _with_placeholders(texts):
+        shortened = _ELONGATED.sub(r"\1\1", _DIGITS.sub("0", text))
+        normalised.append(_SPACES.sub(" ", shortened).lower().strip())
+    return normalised
+
+
+def _with_placeholders(texts: list[str]) -> list[str]:
+    """Each text with entities decoded and links and mentions as placeholders."""
+    return [
+        _MENTION.sub(
+            " @user ", _URL.sub(" http ", html.unescape(t[:MAX_CHARS].replace("\x1e", " ")))
+        )
+        for t in texts
+    ]
+
+
+def test_normalising_real_posts_gives_what_the_substitutions_give(data_dir: Path) -> None:
+    texts = [
+        item.data["text"]
+        for name in SOURCES
+        for item in read_source(name, data_dir)
+        if item.data is not None and isinstance(item.data.get("text"), str)
+    ]
+    for start in range(0, len(texts), 2_000):
+        chunk = texts[start : start + 2_000]
+        assert normalise_batch(chunk) == _by_substitutions(chunk)
+
+
+_AWKWARD = st.sampled_from(
+    [
+        "0",
+        "12",
+        "٣",
+        "१२",
+        "\U0001d7ce",
+        "\U0001d7d9",
+        "²",
+        "aaa",
+        "!!!!",
+        "   ",
+        "\t",
+        "\n\n",
+        "\u3000",
+        "\x85",
+        "\xa0",
+        "\x1c",
+        "\x1e",
+        "\x1f",
+        "\ud800",
+        "éé",
+        "😡😡😡",
+        "&amp;",
+        "x",
+    ]
+)
+
+
+@given(st.lists(st.lists(_AWKWARD | st.text(max_size=4), max_size=10).map("".join), max_size=6))
+def test_normalising_any_texts_gives_what_the_substitutions_give(texts: list[str]) -> None:
+    assert normalise_batch(texts) == _by_substitutions(texts)
