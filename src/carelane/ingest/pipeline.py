@@ -10,6 +10,7 @@ may run beside the runner's process (a `BackgroundStage`, such as
 after it finish the batch before.
 """
 
+import gc
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -247,7 +248,20 @@ def run_pipeline(stages: Sequence[Stage], stream: Iterable[Batch]) -> Iterator[B
     """Run each batch through every stage, yielding it when done, in input order.
 
     A `BackgroundStage` (the first one) runs beside this process: it works on batch n+1
-    while the stages after it work on batch n here, so that two cores share the work."""
+    while the stages after it work on batch n here, so that two cores share the work.
+
+    While it runs, the objects that were alive when it started (modules, models, settings,
+    the caller's own data) are out of the cyclic garbage collector's sight (`gc.freeze`):
+    a batch makes many objects, and every so many the collector would otherwise walk all
+    of those again, a sixth of an ingest's time. They come back into sight at the end."""
+    gc.freeze()
+    try:
+        yield from _run(stages, stream)
+    finally:
+        gc.unfreeze()
+
+
+def _run(stages: Sequence[Stage], stream: Iterable[Batch]) -> Iterator[Batch]:
     split = next((i for i, stage in enumerate(stages) if hasattr(stage, "start")), None)
     if split is None:
         for batch in stream:

@@ -13,6 +13,11 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 
 Json = JSON().with_variant(JSONB(), "postgresql")
 
+_SQLITE_TEXT: dict[datetime, str] = {}
+_SQLITE_TEXT_SIZE = 4_096
+"""Instants lately written to SQLite, as its text: a stored post's time is bound again for
+its message, its event and its conversation, and an ingest batch's `now` for every row."""
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC instant.
@@ -34,11 +39,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         def process(value: datetime | None) -> str | None:
             if value is None:
                 return None
-            if value.tzinfo is None:
-                raise ValueError(f"naive datetime {value.isoformat()} given where UTC is required")
-            if value.tzinfo is not UTC:
-                value = value.astimezone(UTC)
-            return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
+            text = _SQLITE_TEXT.get(value)
+            if text is None:
+                if value.tzinfo is None:
+                    raise ValueError(
+                        f"naive datetime {value.isoformat()} given where UTC is required"
+                    )
+                if value.tzinfo is not UTC:
+                    value = value.astimezone(UTC)
+                text = value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
+                if len(_SQLITE_TEXT) >= _SQLITE_TEXT_SIZE:
+                    _SQLITE_TEXT.clear()
+                _SQLITE_TEXT[value] = text
+            return text
 
         return process
 

@@ -33,6 +33,15 @@ def test_a_naive_datetime_is_refused() -> None:
         OURS(datetime(2015, 2, 24, 11, 35, 52))  # noqa: DTZ001 - the naive datetime refused
 
 
+def test_an_instant_written_before_lets_no_naive_one_of_the_same_time_through() -> None:
+    assert OURS is not None
+    assert OURS(datetime(2015, 2, 24, 11, 35, 52, tzinfo=UTC)) == "2015-02-24 11:35:52.000000"
+    eastern = datetime(2015, 2, 24, 6, 35, 52, tzinfo=timezone(timedelta(hours=-5)))
+    assert OURS(eastern) == "2015-02-24 11:35:52.000000"
+    with pytest.raises(ValueError, match="naive datetime"):
+        OURS(datetime(2015, 2, 24, 11, 35, 52))  # noqa: DTZ001 - the naive datetime refused
+
+
 def test_instants_come_back_as_the_same_aware_utc_instants() -> None:
     engine = create_engine("sqlite://")
     table = Table(
