@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from carelane.store.json_text import json_text
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_TRANSACTION = {"carelane_write": True}
 """Execution options for a transaction that will write: on SQLite it takes the write lock
@@ -22,11 +24,14 @@ def create_database_engine(database_url: str, **engine_options: Any) -> Engine:
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **engine_options
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            json_serializer=json_text,
+            **engine_options,
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **engine_options)
+    return create_engine(url, pool_pre_ping=True, json_serializer=json_text, **engine_options)
 
 
 def _configure_sqlite(engine: Engine) -> None:
