@@ -1,7 +1,6 @@
 """Properties of lanes over generated input: any text gets a valid decision; any query or
 lanes file either parses or is refused with located problems."""
 
-
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
