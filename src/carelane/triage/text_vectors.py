@@ -22,7 +22,8 @@ Identical texts still score 1. Two texts' own directions meet only where their b
 happen to (as their n-grams can): spread over more buckets, they would meet more often
 by less each time, with the same variance, and cost more to build and compare.
 
-Hashing is deterministic (CRC-32 and a fixed mixer), so vectors are the same in every
+Hashing is deterministic (a polynomial hash of each word's characters, `span_hashes`, CRC-32
+of each text for its own direction, and a fixed mixer), so vectors are the same in every
 process and on every machine.
 """
 
@@ -35,9 +36,10 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from carelane.triage.span_hashes import SpanHashes, codes_of
 from carelane.triage.terms import fold
 
-VECTOR_MODEL = "hashed-ngrams-2"
+VECTOR_MODEL = "hashed-ngrams-3"
 """Name and version of this embedding; stored beside anything computed with it."""
 HALF = 2_048
 DIMENSIONS = 2 * HALF
@@ -75,7 +77,8 @@ _FUNCTION_WORD_LIST = """
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
 _PUNCTUATION = ".,!?:;\"'()[]*-"
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+")
-_WORD = re.compile(r"\w+(?:'\w+)*")
+# Which code points of the Basic Multilingual Plane are word characters to `\w`.
+_WORD_CHAR = np.array([chr(c).isalnum() or c == 0x5F for c in range(0x10000)], dtype=bool)
 _MULTIPLIER = np.uint64(0x100000001B3)
 _MIX_1 = np.uint64(0xFF51AFD7ED558CCD)
 _MIX_2 = np.uint64(0xC4CEB9FE1A85EC53)
@@ -102,14 +105,29 @@ def _mixed(hashes: NDArray[np.uint64]) -> NDArray[np.uint64]:
 
 def _word_features(text: str) -> NDArray[np.uint64]:
     """Hashes of the words and of each pair of neighbouring words."""
-    words = _WORD.findall(text)
-    unigrams = np.fromiter(
-        (zlib.crc32(word.encode("utf-8", "surrogatepass")) for word in words),
-        dtype=np.uint64,
-        count=len(words),
-    )
+    codes = codes_of(f" {text} ")
+    starts, ends = _words(codes)
+    unigrams = SpanHashes(codes).of(starts, ends)
     bigrams = unigrams[:-1] * _MULTIPLIER + unigrams[1:] + _PAIR
     return np.concatenate((unigrams, bigrams))
+
+
+def _words(codes: NDArray[np.uint64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Where the words of texts (one after the other, each padded with a space) start and
+    end in their `codes`: what `\\w+(?:'\\w+)*` finds, a run of word characters (letters,
+    digits, `_`) with apostrophes inside it."""
+    word = _WORD_CHAR[np.minimum(codes, 0xFFFF).astype(np.intp)]
+    wide = codes > 0xFFFF
+    if wide.any():  # beyond the plane (mathematical letters): rare, checked one by one
+        word &= ~wide
+        letters = [c for c in np.unique(codes[wide]).tolist() if chr(c).isalnum()]
+        word |= np.isin(codes, letters)
+    inner = np.zeros(len(codes), dtype=bool)  # an apostrophe between word characters
+    inner[1:-1] = (codes[1:-1] == 0x27) & word[:-2] & word[2:]
+    word |= inner
+    starts = np.flatnonzero(word[1:] & ~word[:-1]) + 1  # the padding keeps 0 and end out
+    ends = np.flatnonzero(word[:-1] & ~word[1:]) + 1
+    return starts, ends
 
 
 def _char_features(text: str) -> NDArray[np.uint64]:
@@ -251,22 +269,6 @@ def _bucketed_one_by_one(
     return buckets, signs * np.concatenate(weights)
 
 
-_CRC_CACHE: dict[str, int] = {}
-_CRC_CACHE_SIZE = 200_000
-"""Words already hashed: most words of a chunk are common ones."""
-
-
-def _word_hashes(words: list[str]) -> NDArray[np.uint64]:
-    """The CRC-32 of each word, as `_word_features` hashes them."""
-    missing = set(words).difference(_CRC_CACHE)
-    if len(_CRC_CACHE) + len(missing) > _CRC_CACHE_SIZE:
-        _CRC_CACHE.clear()
-        missing = set(words)
-    for word in missing:
-        _CRC_CACHE[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
-    return np.fromiter(map(_CRC_CACHE.__getitem__, words), dtype=np.uint64, count=len(words))
-
-
 # The parts of a text's features, in the order they are summed.
 _WORDS_PART, _OWN_WORDS_PART, _CHARS_PART, _OWN_CHARS_PART = 0, 1, 2, 3
 
@@ -278,21 +280,18 @@ def _bucketed(
     cleaned) texts, kind by kind; one text's features among them come in the order it has
     alone (`_bucketed_one_by_one`). `rows[k]` is text k's row."""
     count = len(texts)
+    padded = [f" {text} " for text in texts]
+    lengths = np.fromiter((len(t) for t in padded), dtype=np.intp, count=count)
+    codes = codes_of("".join(padded))
+    char_doc = np.repeat(np.arange(count, dtype=np.intp), lengths)
     # Words and the pairs of neighbouring words, over all the texts at once.
-    words = [_WORD.findall(text) for text in texts]
-    word_counts = np.fromiter((len(w) for w in words), dtype=np.intp, count=count)
-    unigrams = _word_hashes([word for text_words in words for word in text_words])
-    word_doc = np.repeat(np.arange(count, dtype=np.intp), word_counts)
+    starts, ends = _words(codes)
+    unigrams = SpanHashes(codes).of(starts, ends)
+    word_doc = char_doc[starts]
     paired = word_doc[:-1] == word_doc[1:]
     bigrams = (unigrams[:-1] * _MULTIPLIER + unigrams[1:] + _PAIR)[paired]
     bigram_doc = word_doc[:-1][paired]
     # Character n-grams of each text padded with a space, none across two texts.
-    padded = [f" {text} " for text in texts]
-    lengths = np.fromiter((len(t) for t in padded), dtype=np.intp, count=count)
-    codes = np.frombuffer("".join(padded).encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(
-        np.uint64
-    )
-    char_doc = np.repeat(np.arange(count, dtype=np.intp), lengths)
     char_parts: list[NDArray[np.uint64]] = []
     char_docs: list[NDArray[np.intp]] = []
     char_sizes: list[NDArray[np.intp]] = []
