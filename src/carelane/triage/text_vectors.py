@@ -36,7 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from carelane.triage.span_hashes import SpanHashes, codes_of
+from carelane.triage.span_hashes import SpanHashes, codes_of, text_hash
 from carelane.triage.terms import fold
 
 VECTOR_MODEL = "hashed-ngrams-3"
@@ -104,12 +104,27 @@ def _mixed(hashes: NDArray[np.uint64]) -> NDArray[np.uint64]:
 
 
 def _word_features(text: str) -> NDArray[np.uint64]:
-    """Hashes of the words and of each pair of neighbouring words."""
-    codes = codes_of(f" {text} ")
-    starts, ends = _words(codes)
-    unigrams = SpanHashes(codes).of(starts, ends)
+    """Hashes of the words and of each pair of neighbouring words, as `_bucketed` hashes
+    them (one text alone: its words found by the pattern, each hashed once per process)."""
+    words = _WORD.findall(text)
+    unigrams = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
     bigrams = unigrams[:-1] * _MULTIPLIER + unigrams[1:] + _PAIR
     return np.concatenate((unigrams, bigrams))
+
+
+_WORD = re.compile(r"\w+(?:'\w+)*")  # what `_words` finds
+_WORD_HASHES: dict[str, int] = {}
+_WORD_HASHES_SIZE = 100_000
+
+
+def _word_hash(word: str) -> int:
+    """The hash of a word (`span_hashes.text_hash`), remembered: most words come again."""
+    found = _WORD_HASHES.get(word)
+    if found is None:
+        if len(_WORD_HASHES) >= _WORD_HASHES_SIZE:
+            _WORD_HASHES.clear()
+        found = _WORD_HASHES[word] = text_hash(word)
+    return found
 
 
 def _words(codes: NDArray[np.uint64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:

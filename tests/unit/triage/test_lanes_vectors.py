@@ -4,6 +4,8 @@ import subprocess
 import sys
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carelane.triage.lane_config import DEFAULT_SIMILARITY
 from carelane.triage.text_vectors import DIMENSIONS, HALF, embed
@@ -66,3 +68,37 @@ def test_vectors_are_the_same_in_another_process() -> None:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout.strip()
     assert other == embed(["they lost my suitcase in Denver"])[0].tobytes().hex()
+
+
+_PIECES = st.sampled_from(
+    [
+        "don't",
+        "a'b'c",
+        "a''b",
+        "'",
+        "x_y",
+        "\U0001d42d\U0001d421\U0001d41e",
+        "é́",
+        "٣٤",
+        "#tag",
+        "@who",
+        "http://t.co/x",
+        "the",
+        "delayed",
+        "  ",
+        "\n",
+        "😡",
+        "&amp;",
+        "\ud800",
+    ]
+)
+
+
+@given(
+    st.lists(
+        st.lists(_PIECES | st.text(max_size=5), max_size=8).map(" ".join), min_size=1, max_size=40
+    )
+)
+def test_any_texts_get_the_same_rows_alone_and_in_a_batch(texts: list[str]) -> None:
+    alone = np.vstack([embed([text]) for text in texts])
+    assert np.array_equal(embed(texts + [""] * 40)[: len(texts)], alone)
