@@ -241,7 +241,7 @@ def _lower_code(char: str) -> int:
 _SEPARATOR = " \x1e "  # between texts while a batch is read as one string
 _LETTER = np.array([_is_letter(chr(code)) for code in range(0x10000)], dtype=bool)
 _LOWER = np.array([_lower_code(chr(code)) for code in range(0x10000)], dtype=np.int64)
-_SCRIPTED = np.zeros(0x10000, dtype=bool)  # a letter of the scripts above
+_SCRIPTED = np.zeros(0x10000, dtype=bool)  # a character of the scripts above
 for _first, _last, _ in _SCRIPTS:
     _SCRIPTED[_first : _last + 1] = True
 _CODES = tuple(_FUNCTION_WORDS)

@@ -47,6 +47,9 @@ ON_PROBATION = BEN
 """His replies go out at once and wait for a quality review."""
 SEED_POSTS = 60
 TIMEOUT_MS = 10_000
+# Assertions wait as long as actions do: on a shared two-core machine a request that
+# writes (a reply sent and recorded) can take several seconds under load.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @dataclass
