@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from carelane.config import Settings
-from carelane.ingest.readers.sources import SOURCES, read_source
+from carelane.ingest.readers.sources import read_texts
 from carelane.triage.engine import PostToTriage, triage_posts
 from carelane.triage.lanes import PostFacts, decide_lane
 from carelane.triage.language import detect_languages
@@ -49,15 +49,6 @@ models.probabilities(["warm up"])
 seconds = time.perf_counter() - start
 print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
-
-
-def texts_of(data_dir: Path) -> list[str]:
-    texts = []
-    for name in SOURCES:
-        for item in read_source(name, data_dir):
-            if item.data is not None and isinstance(item.data.get("text"), str):
-                texts.append(item.data["text"])
-    return texts
 
 
 def rate(
@@ -107,7 +98,7 @@ def main() -> None:
     load_seconds = min(float(seconds) for seconds, _ in loads)
     load_mb = min(float(mb) for _, mb in loads)
 
-    texts = texts_of(data_dir)
+    texts = read_texts(data_dir)
     models = shipped_models()
     workspace = workspace_triage(None, TriageSettings())
     lanes = workspace.lanes

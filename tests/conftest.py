@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from carelane.config import Settings
+from carelane.ingest.readers.sources import read_texts
 from carelane.store.database import create_database_engine, create_session_factory
 from carelane.store.migrate import upgrade_database
 from carelane.store.models import Base
@@ -39,6 +40,12 @@ hypothesis_settings.load_profile(os.environ.get("CARELANE_HYPOTHESIS_PROFILE", "
 def data_dir() -> Path:
     assert (DATA_DIR / "airline_tweets.csv").exists(), f"real data sets not found in {DATA_DIR}"
     return DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def real_texts(data_dir: Path) -> list[str]:
+    """The text of every post of the real data sets, agents' turns included."""
+    return read_texts(data_dir)
 
 
 @pytest.fixture(scope="session")

@@ -352,16 +352,9 @@ def read_training_posts(data_dir: Path) -> list[LabelledPost]:
 def read_unlabelled_texts(data_dir: Path) -> list[str]:
     """Every post's text in the data folder's data sets that are there, labelled or not,
     agents' turns included: what the word vectors learn from."""
-    from carelane.ingest.readers.sources import SOURCES, read_source
+    from carelane.ingest.readers.sources import read_texts
 
-    texts = [
-        item.data["text"]
-        for name, source in SOURCES.items()
-        if (data_dir / source.file_name).exists()
-        for item in read_source(name, data_dir)
-        if item.data is not None and isinstance(item.data.get("text"), str)
-    ]
-    return texts + [p.text for p in read_training_posts(data_dir)]
+    return read_texts(data_dir) + [p.text for p in read_training_posts(data_dir)]
 
 
 def cross_validate(

@@ -2,11 +2,8 @@
 shared answer for posts no example is near) are the lanes decided with every nearest
 example spelled out, and one post at a time, on real posts and the shipped lanes files."""
 
-from pathlib import Path
-
 import pytest
 
-from carelane.ingest.readers.sources import SOURCES, read_source
 from carelane.triage.lane_shortlist import Shortlist, ShortlistEntry
 from carelane.triage.lanes import (
     SHIPPED_CONFIGS,
@@ -22,13 +19,7 @@ SENTIMENTS = ("negative", "neutral", "positive")
 
 
 @pytest.fixture(scope="module")
-def real_facts(data_dir: Path) -> list[PostFacts]:
-    texts = [
-        item.data["text"]
-        for name in SOURCES
-        for item in read_source(name, data_dir)
-        if item.data is not None and isinstance(item.data.get("text"), str)
-    ]
+def real_facts(real_texts: list[str]) -> list[PostFacts]:
     return [
         PostFacts(
             text=text,
@@ -38,7 +29,7 @@ def real_facts(data_dir: Path) -> list[PostFacts]:
             intent=INTENTS[i % len(INTENTS)],
             sentiment=SENTIMENTS[i % len(SENTIMENTS)],
         )
-        for i, text in enumerate(texts[::9])  # every ninth post of every source
+        for i, text in enumerate(real_texts[::9])  # every ninth post of every source
     ]
 
 

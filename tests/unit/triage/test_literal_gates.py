@@ -2,28 +2,16 @@
 text, and turn most posts away without running the pattern."""
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carelane.ingest.readers.sources import SOURCES, read_source
 from carelane.triage.actionability import _SPAM
 from carelane.triage.literal_gates import LiteralGate, caseless
 from carelane.triage.priority import _URGENT
 
 GATES = {"urgent": _URGENT, "spam": _SPAM}
-
-
-@pytest.fixture(scope="module")
-def real_texts(data_dir: Path) -> list[str]:
-    return [
-        item.data["text"]
-        for name in SOURCES
-        for item in read_source(name, data_dir)
-        if item.data is not None and isinstance(item.data.get("text"), str)
-    ]
 
 
 @pytest.mark.parametrize("name", sorted(GATES))

@@ -50,3 +50,15 @@ def read_source(name_or_path: str, data_dir: Path) -> Iterator[RawItem]:
     if source is not None:
         return source.read(data_dir / source.file_name)
     return read_normalised(Path(name_or_path))
+
+
+def read_texts(data_dir: Path) -> list[str]:
+    """The text of every item of every named data set in `data_dir` that is there, agents'
+    turns included, in the order of `SOURCES`."""
+    return [
+        item.data["text"]
+        for source in SOURCES.values()
+        if (data_dir / source.file_name).exists()
+        for item in source.read(data_dir / source.file_name)
+        if item.data is not None and isinstance(item.data.get("text"), str)
+    ]
