@@ -18,7 +18,9 @@ For each backend (a fresh SQLite file and a fresh PostgreSQL database of its own
        its triage worker together, measured first, while this process is still small.
 
 Rows are read into memory before any timing. Each rate is the best of `--repeat` runs (3),
-each on fresh databases. Figures are printed; nothing about time is asserted.
+each on fresh databases. The last line times a fixed Python loop: the machine's own speed,
+which moves from day to day and moves every figure with it. Figures are printed; nothing
+about time is asserted.
 Run with `make bench`, or `python benchmarks/ingest.py [--backends sqlite,postgresql]`.
 """
 
@@ -55,6 +57,7 @@ from carelane.ingest.triage_worker import TriageWorker
 from carelane.store.database import create_database_engine, create_session_factory
 from carelane.store.migrate import upgrade_database
 from carelane.store.models import Base
+from timing import machine_speed
 
 POSTGRES_SERVER = os.environ.get("CARELANE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 BENCH_DATABASE = "carelane_bench"
@@ -363,6 +366,7 @@ def report(figures: dict[str, Figures], settings: Settings, data_dir: Path, repe
         "targets: >= 5,000 posts/s on SQLite; full >= 0.5 x floor; "
         f"replay < {MEMORY_TARGET_MB} MB resident"
     )
+    print(machine_speed())
 
 
 def main() -> None:

@@ -17,6 +17,8 @@ Other work on the machine slows every figure down. Before each figure a fixed CP
 reference loop is timed, by the clock and by the process's CPU time: their ratio says how
 much of a core the benchmark got, and each rate is printed as measured (raw) and scaled
 by that ratio (the estimate for an unloaded core).
+The last line times a fixed Python loop: the machine's own speed, which moves from day
+to day and moves every figure with it.
 Figures are printed; nothing about time is asserted.
 Run with `make bench` or `python benchmarks/triage.py`.
 """
@@ -37,6 +39,7 @@ from carelane.triage.language import detect_languages
 from carelane.triage.models import shipped_models
 from carelane.triage.personal_data import find_personal_data
 from carelane.workspaces.triage_settings import TriageSettings, workspace_triage
+from timing import machine_speed
 
 TARGET = 10_000
 
@@ -144,6 +147,7 @@ def main() -> None:
     print(f"{'(c)  models: load time, s':<{width}}  {load_seconds:>10.2f}")
     print(f"{'(c)  models: resident memory, MB':<{width}}  {load_mb:>10,.0f}")
     print(f"targets: >= {TARGET:,} posts/s on one core; models load < 1 s and < 300 MB")
+    print(machine_speed())
 
 
 if __name__ == "__main__":
