@@ -36,7 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from carelane.triage.span_hashes import SpanHashes, codes_of, text_hash
+from carelane.triage.span_hashes import BASE, SpanHashes, codes_of, text_hash
 from carelane.triage.terms import fold
 
 VECTOR_MODEL = "hashed-ngrams-3"
@@ -79,7 +79,6 @@ _PUNCTUATION = ".,!?:;\"'()[]*-"
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+")
 # Which code points of the Basic Multilingual Plane are word characters to `\w`.
 _WORD_CHAR = np.array([chr(c).isalnum() or c == 0x5F for c in range(0x10000)], dtype=bool)
-_MULTIPLIER = np.uint64(0x100000001B3)
 _MIX_1 = np.uint64(0xFF51AFD7ED558CCD)
 _MIX_2 = np.uint64(0xC4CEB9FE1A85EC53)
 _PAIR = np.uint64(1 << 32)
@@ -108,7 +107,7 @@ def _word_features(text: str) -> NDArray[np.uint64]:
     them (one text alone: its words found by the pattern, each hashed once per process)."""
     words = _WORD.findall(text)
     unigrams = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
-    bigrams = unigrams[:-1] * _MULTIPLIER + unigrams[1:] + _PAIR
+    bigrams = unigrams[:-1] * BASE + unigrams[1:] + _PAIR
     return np.concatenate((unigrams, bigrams))
 
 
@@ -146,21 +145,22 @@ def _words(codes: NDArray[np.uint64]) -> tuple[NDArray[np.int64], NDArray[np.int
 
 
 def _char_features(text: str) -> NDArray[np.uint64]:
-    """Hashes of the character 3-, 4- and 5-grams, the text padded with a space."""
-    codes = np.frombuffer(f" {text} ".encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    codes = codes.astype(np.uint64)
-    smallest, largest = CHAR_GRAMS[0], CHAR_GRAMS[-1]
+    """Hashes of the character 3-, 4- and 5-grams, the text padded with a space: what
+    `SpanHashes.all_of_length` gives for each size, rolled forward from the 3-grams, which
+    costs less for one text than building its span hashes."""
+    codes = codes_of(f" {text} ")
+    smallest = CHAR_GRAMS[0]
     if len(codes) < smallest:
         return np.zeros(0, dtype=np.uint64)
     hashes = codes[: len(codes) - smallest + 1].copy()
     for offset in range(1, smallest):
-        hashes = hashes * _MULTIPLIER + codes[offset : offset + len(hashes)]
+        hashes = hashes * BASE + codes[offset : offset + len(hashes)]
     grams = [hashes]
-    for size in range(smallest + 1, largest + 1):
+    for size in CHAR_GRAMS[1:]:
         count = len(codes) - size + 1
         if count <= 0:
             break
-        hashes = hashes[:count] * _MULTIPLIER + codes[size - 1 : size - 1 + count]
+        hashes = hashes[:count] * BASE + codes[size - 1 : size - 1 + count]
         grams.append(hashes)
     return np.concatenate(grams)
 
@@ -300,27 +300,21 @@ def _bucketed(
     codes = codes_of("".join(padded))
     char_doc = np.repeat(np.arange(count, dtype=np.intp), lengths)
     # Words and the pairs of neighbouring words, over all the texts at once.
+    spans = SpanHashes(codes)
     starts, ends = _words(codes)
-    unigrams = SpanHashes(codes).of(starts, ends)
+    unigrams = spans.of(starts, ends)
     word_doc = char_doc[starts]
     paired = word_doc[:-1] == word_doc[1:]
-    bigrams = (unigrams[:-1] * _MULTIPLIER + unigrams[1:] + _PAIR)[paired]
+    bigrams = (unigrams[:-1] * BASE + unigrams[1:] + _PAIR)[paired]
     bigram_doc = word_doc[:-1][paired]
     # Character n-grams of each text padded with a space, none across two texts.
     char_parts: list[NDArray[np.uint64]] = []
     char_docs: list[NDArray[np.intp]] = []
-    char_sizes: list[NDArray[np.intp]] = []
-    smallest = CHAR_GRAMS[0]
-    hashes = codes[: max(0, len(codes) - smallest + 1)].copy()
-    for offset in range(1, smallest):
-        hashes = hashes * _MULTIPLIER + codes[offset : offset + len(hashes)]
     for size in CHAR_GRAMS:
-        if size > smallest:
-            hashes = hashes[: len(codes) - size + 1] * _MULTIPLIER + codes[size - 1 :]
+        hashes = spans.all_of_length(size)
         inside = char_doc[: len(hashes)] == char_doc[size - 1 :]
         char_parts.append(hashes[inside])
         char_docs.append(char_doc[: len(hashes)][inside])
-        char_sizes.append(np.full(int(inside.sum()), size, dtype=np.intp))
     # Each text's own direction, once per half.
     seeds = np.fromiter(
         (zlib.crc32(text.encode("utf-8", "surrogatepass")) for text in texts),
