@@ -6,6 +6,11 @@ while the one before it is stored). The worker opens its own database engine, to
 workspaces' triage settings, and loads the models once. Only plain values cross between
 the processes: the posts to triage with their workspaces, and their triages back.
 
+The worker's linear algebra runs on one thread. Its products are small (a batch's
+posts by a few hundred columns), and a BLAS library left to itself would start a thread
+per core that keeps spinning between products, on the very core the storing process needs:
+on two cores, storing then waits for a core a sixth of its time.
+
 A worker costs a second or two to start (a fresh interpreter imports carelane and loads
 the models), so it pays for itself on long runs: imports and replays of whole data sets.
 """
@@ -19,6 +24,7 @@ from typing import Self
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from carelane.ingest.pipeline import (
     Batch,
@@ -106,6 +112,7 @@ _models: TriageModels | None = None
 
 def _open(database_url: str, models_folder: Path | None) -> None:
     global _engine, _sessions, _models  # noqa: PLW0603 - the worker process's own state
+    threadpool_limits(limits=1)  # for the life of the process
     _engine = create_database_engine(database_url)
     _sessions = create_session_factory(_engine)
     _models = load_models(models_folder) if models_folder is not None else shipped_models()

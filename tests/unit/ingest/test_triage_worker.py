@@ -3,10 +3,12 @@
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from threadpoolctl import threadpool_info  # type: ignore[import-untyped]
 
 from carelane.ingest.pipeline import (
     Batch,
@@ -81,6 +83,22 @@ def test_a_worker_on_a_database_without_tables_fails_the_run(
         )
         with pytest.raises(OperationalError, match="no such table: workspace"):
             list(run_pipeline(stages, batches(raw, 10)))
+
+
+def blas_threads() -> list[int]:
+    """The thread count of each BLAS library loaded in the calling process."""
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_a_worker_keeps_its_linear_algebra_to_one_thread(database_url: str) -> None:
+    np.ones((2, 2)) @ np.ones((2, 2))  # numpy's BLAS loaded here too
+    assert blas_threads(), "numpy's BLAS library is visible to threadpoolctl"
+    with TriageWorker(database_url) as worker:
+        worker.wait_ready()
+        assert worker._pool is not None
+        in_worker = worker._pool.submit(blas_threads).result()
+    assert in_worker, "the worker has loaded a BLAS library"
+    assert in_worker == [1] * len(in_worker)
 
 
 def test_a_worker_must_be_started_first() -> None:
