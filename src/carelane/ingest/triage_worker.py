@@ -112,10 +112,10 @@ _models: TriageModels | None = None
 
 def _open(database_url: str, models_folder: Path | None) -> None:
     global _engine, _sessions, _models  # noqa: PLW0603 - the worker process's own state
-    threadpool_limits(limits=1)  # for the life of the process
     _engine = create_database_engine(database_url)
     _sessions = create_session_factory(_engine)
     _models = load_models(models_folder) if models_folder is not None else shipped_models()
+    threadpool_limits(limits=1)  # every library loaded by now, for the life of the process
 
 
 def _triage(posts: list[PostToTriage], workspaces: list[str]) -> list[Triage]:
