@@ -47,6 +47,7 @@ class BatchItem:
     item: RawItem
     post: NormalisedPost | None = None
     triage: Triage | None = None
+    triage_detail: str | None = None  # its stored detail, when written by a worker
     result: ItemResult | None = None
 
 
@@ -187,7 +188,9 @@ class PersistStage:
             results = do_ingest_posts(
                 session=session,
                 posts=[
-                    PostToStore(e.index, e.post, e.triage) for e in pending if e.post is not None
+                    PostToStore(e.index, e.post, e.triage, e.triage_detail)
+                    for e in pending
+                    if e.post is not None
                 ],
                 now=self.clock(),
                 create_workspaces=self.create_workspaces,

@@ -62,11 +62,13 @@ message_t = cast(Table, Message.__table__)
 
 @dataclass(frozen=True, slots=True)
 class PostToStore:
-    """A validated post, its position in the caller's input, and its triage."""
+    """A validated post, its position in the caller's input, and its triage (with its
+    stored detail, when written already: `triage_store.detail_json`)."""
 
     index: int
     post: NormalisedPost
     triage: Triage | None = None
+    triage_detail: str | None = None
 
 
 def do_ingest_posts(
@@ -118,7 +120,8 @@ def _ingest(
     fresh, repeats = _drop_duplicates(session, placed, results)
     if fresh:
         triages = {item.index: item.triage for item in posts if item.triage is not None}
-        _store(session, fresh, now, results, triages)
+        details = {item.index: item.triage_detail for item in posts}
+        _store(session, fresh, now, results, triages=triages, details=details)
     for index, first in repeats:
         results[index] = ItemResult(index, ItemStatus.DUPLICATE, post_id=results[first].post_id)
     return [results[item.index] for item in posts]
@@ -159,7 +162,9 @@ def _store(
     posts: list[PlacedPost],
     now: datetime,
     results: dict[int, ItemResult],
+    *,
     triages: dict[int, Triage],
+    details: dict[int, str | None],
 ) -> None:
     posts = sorted(posts, key=lambda item: item.post.created_at)
     author_ids = upsert_authors(session, posts, now)
@@ -260,7 +265,7 @@ def _store(
     store_triages(
         session,
         [
-            (post_id, item.workspace_id, triages[item.index])
+            (post_id, item.workspace_id, triages[item.index], details[item.index])
             for item, post_id in zip(posts, post_ids, strict=True)
             if item.index in triages
         ],

@@ -4,7 +4,9 @@ Triage is pure CPU work and storing is CPU and database work; on a machine with 
 they can run at once, on consecutive batches (`run_pipeline` keeps one batch in triage
 while the one before it is stored). The worker opens its own database engine, to read the
 workspaces' triage settings, and loads the models once. Only plain values cross between
-the processes: the posts to triage with their workspaces, and their triages back.
+the processes: the posts to triage with their workspaces, and their triages back, each
+with its stored detail written as JSON (`triage_store.detail_json`): the storing process
+is the busier of the two, and copies it into the row.
 
 The worker's linear algebra runs on one thread. Its products are small (a batch's
 posts by a few hundred columns), and a BLAS library left to itself would start a thread
@@ -32,6 +34,7 @@ from carelane.ingest.pipeline import (
     posts_to_triage,
     triage_in_workspaces,
 )
+from carelane.ingest.triage_store import detail_json
 from carelane.store.database import create_database_engine, create_session_factory
 from carelane.triage.engine import PostToTriage, Triage
 from carelane.triage.models import TriageModels, load_models, shipped_models
@@ -85,7 +88,7 @@ class TriageWorker:
             raise RuntimeError("the triage worker is not running; use it in a with block")
         pending = posts_to_triage(batch)
         posts = [e.post for e in pending if e.post is not None]
-        triaged: Future[list[Triage]] | None = None
+        triaged: Future[list[tuple[Triage, str]]] | None = None
         if posts:
             triaged = self._pool.submit(
                 _triage, [post_to_triage(p) for p in posts], [p.workspace for p in posts]
@@ -93,8 +96,8 @@ class TriageWorker:
 
         def finish() -> Batch:
             if triaged is not None:
-                for entry, triage in zip(pending, triaged.result(), strict=True):
-                    entry.triage = triage
+                for entry, (triage, detail) in zip(pending, triaged.result(), strict=True):
+                    entry.triage, entry.triage_detail = triage, detail
             return batch
 
         return finish
@@ -118,7 +121,8 @@ def _open(database_url: str, models_folder: Path | None) -> None:
     threadpool_limits(limits=1)  # every library loaded by now, for the life of the process
 
 
-def _triage(posts: list[PostToTriage], workspaces: list[str]) -> list[Triage]:
+def _triage(posts: list[PostToTriage], workspaces: list[str]) -> list[tuple[Triage, str]]:
     if _sessions is None or _models is None:  # pragma: no cover - set by the initializer
         raise RuntimeError("the triage worker was not opened")
-    return triage_in_workspaces(_sessions, _models, posts, workspaces)
+    triages = triage_in_workspaces(_sessions, _models, posts, workspaces)
+    return [(triage, detail_json(triage)) for triage in triages]

@@ -1,5 +1,6 @@
 """Triage in a worker process gives what triage in this process gives, batch by batch."""
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from carelane.ingest.pipeline import (
 )
 from carelane.ingest.readers.base import RawItem
 from carelane.ingest.results import ItemStatus
+from carelane.ingest.triage_store import triage_row
 from carelane.ingest.triage_worker import TriageWorker
 from carelane.store.models import PostTriage
 from carelane.triage.models import shipped_models
@@ -64,8 +66,14 @@ def test_a_worker_triages_every_batch_as_this_process_would(
     )
     assert [entry.triage for entry in entries[:20]] == expected
     with sessions() as session:
-        stored = session.scalars(select(PostTriage.intent).order_by(PostTriage.post_id)).all()
-    assert stored == [t.intent.value for t in expected]
+        stored = session.execute(
+            select(PostTriage.intent, PostTriage.detail).order_by(PostTriage.post_id)
+        ).all()
+    assert [intent for intent, _ in stored] == [t.intent.value for t in expected]
+    # The detail the worker wrote is what this process would have stored.
+    assert [detail for _, detail in stored] == [
+        json.loads(json.dumps(triage_row(0, 0, t, now)["detail"])) for t in expected
+    ]
 
 
 def test_a_worker_on_a_database_without_tables_fails_the_run(
