@@ -9,9 +9,9 @@ with its stored detail written as JSON (`triage_store.detail_json`): the storing
 is the busier of the two, and copies it into the row.
 
 The worker's linear algebra runs on one thread. Its products are small (a batch's
-posts by a few hundred columns), and a BLAS library left to itself would start a thread
-per core that keeps spinning between products, on the very core the storing process needs:
-on two cores, storing then waits for a core a sixth of its time.
+posts by a hundred word-vector columns), and a BLAS library left to itself would start a
+thread per core that keeps spinning between products, on the very core the storing process
+needs: on two cores, storing then waits for a core a sixth of its time.
 
 A worker costs a second or two to start (a fresh interpreter imports carelane and loads
 the models), so it pays for itself on long runs: imports and replays of whole data sets.
