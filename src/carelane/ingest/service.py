@@ -71,6 +71,10 @@ class PostToStore:
     triage_detail: str | None = None
 
 
+Triaged = tuple[Triage, str | None]
+"""A post's triage and its stored detail, when written already."""
+
+
 def do_ingest_posts(
     *,
     session: Session,
@@ -119,9 +123,12 @@ def _ingest(
     lock_channels(session, {item.channel_id for item in placed})
     fresh, repeats = _drop_duplicates(session, placed, results)
     if fresh:
-        triages = {item.index: item.triage for item in posts if item.triage is not None}
-        details = {item.index: item.triage_detail for item in posts}
-        _store(session, fresh, now, results, triages=triages, details=details)
+        triages = {
+            item.index: (item.triage, item.triage_detail)
+            for item in posts
+            if item.triage is not None
+        }
+        _store(session, fresh, now, results, triages)
     for index, first in repeats:
         results[index] = ItemResult(index, ItemStatus.DUPLICATE, post_id=results[first].post_id)
     return [results[item.index] for item in posts]
@@ -162,9 +169,7 @@ def _store(
     posts: list[PlacedPost],
     now: datetime,
     results: dict[int, ItemResult],
-    *,
-    triages: dict[int, Triage],
-    details: dict[int, str | None],
+    triages: dict[int, Triaged],
 ) -> None:
     posts = sorted(posts, key=lambda item: item.post.created_at)
     author_ids = upsert_authors(session, posts, now)
@@ -265,7 +270,7 @@ def _store(
     store_triages(
         session,
         [
-            (post_id, item.workspace_id, triages[item.index], details[item.index])
+            (post_id, item.workspace_id, *triages[item.index])
             for item, post_id in zip(posts, post_ids, strict=True)
             if item.index in triages
         ],
@@ -317,15 +322,16 @@ def _new_conversation_deadlines(
 def _conversation_triage(
     posts: Sequence[PlacedPost],
     threads: Sequence[ThreadState | None],
-    triages: dict[int, Triage],
+    triages: dict[int, Triaged],
 ) -> dict[int, ConversationTriage]:
     """For each thread (by `id(thread)`), the triage of its most urgent new inbound
     post (the latest among equals)."""
     deciding: dict[int, Triage] = {}
     for item, thread in zip(posts, threads, strict=True):
-        triage = triages.get(item.index)
-        if thread is None or triage is None or item.post.direction is not Direction.INBOUND:
+        triaged = triages.get(item.index)
+        if thread is None or triaged is None or item.post.direction is not Direction.INBOUND:
             continue
+        triage = triaged[0]
         best = deciding.get(id(thread))
         if best is None or triage.priority >= best.priority:
             deciding[id(thread)] = triage
