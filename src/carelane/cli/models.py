@@ -1,6 +1,9 @@
 """`carelane train` and `carelane eval`: the triage models, built and measured."""
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +14,8 @@ from carelane.cli.terminal import USAGE_ERROR, fail, first_line, out, safe_url, 
 from carelane.config import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
     from carelane.triage.training import Correction
 
 ModelsFolder = Annotated[
@@ -19,14 +24,13 @@ ModelsFolder = Annotated[
 ]
 
 
-def _stored_corrections(settings: Settings) -> "tuple[list[Correction], str]":
-    """The agents' corrections in the database the global options name, and a line saying
-    where they came from, or why there are none: no database there yet (a SQLite file is
-    never created just to look), no carelane tables in it, or no connection to it."""
+@contextmanager
+def _carelane_database(settings: Settings) -> "Iterator[sessionmaker[Session] | str]":
+    """Sessions of the database the global options name, or why there is none to use: no
+    database there yet (a SQLite file is never created just to look) or no carelane tables
+    in it. Errors of the database itself are the caller's to report."""
     from sqlalchemy import inspect
-    from sqlalchemy.exc import SQLAlchemyError
 
-    from carelane.posts.corrections import load_corrections
     from carelane.store.database import create_database_engine, create_session_factory
 
     where = safe_url(settings.database_url)
@@ -34,22 +38,63 @@ def _stored_corrections(settings: Settings) -> "tuple[list[Correction], str]":
     if url.get_backend_name() == "sqlite" and (
         not url.database or url.database == ":memory:" or not Path(url.database).is_file()
     ):
-        return [], f"Training from the data only: no database at {where}."
+        yield f"no database at {where}"
+        return
     engine = create_database_engine(settings.database_url)
     try:
         if not inspect(engine).has_table("triage_correction"):
-            return [], f"Training from the data only: no carelane tables at {where}."
-        with create_session_factory(engine)() as session:
-            corrections = load_corrections(session)
-    except SQLAlchemyError as error:
-        return [], f"Training from the data only: database at {where}: {first_line(error)}"
+            yield f"no carelane tables at {where}"
+        else:
+            yield create_session_factory(engine)
     finally:
         engine.dispose()
+
+
+def _stored_corrections(settings: Settings) -> "tuple[list[Correction], str]":
+    """The agents' corrections in the database the global options name, and a line saying
+    where they came from, or why there are none: no database, no carelane tables in it,
+    or no connection to it."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from carelane.posts.corrections import load_corrections
+
+    where = safe_url(settings.database_url)
+    try:
+        with _carelane_database(settings) as sessions:
+            if isinstance(sessions, str):
+                return [], f"Training from the data only: {sessions}."
+            with sessions() as session:
+                corrections = load_corrections(session)
+    except SQLAlchemyError as error:
+        return [], f"Training from the data only: database at {where}: {first_line(error)}"
     by_task = Counter(c.task for c in corrections)
     counts = ", ".join(f"{task} {by_task[task]:,}" for task in sorted(by_task)) or "none"
     return corrections, (
         f"Agents' corrections from {where}: {len(corrections):,} ({counts}); intent and "
-        "sentiment ones train the models, lane and category ones are counted."
+        "sentiment ones train the models, lane and category ones teach the lanes."
+    )
+
+
+def _fold_lane_corrections(settings: Settings) -> str | None:
+    """Teach each workspace's lanes the posts its agents placed in a category or moved to
+    a lane (`do_fold_lane_corrections`); a line saying what was learned, or why nothing
+    was, or None when there is no carelane database to teach."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from carelane.posts.corrections import do_fold_lane_corrections
+
+    try:
+        with _carelane_database(settings) as sessions:
+            if isinstance(sessions, str):
+                return None
+            with sessions() as session:
+                folded = do_fold_lane_corrections(session=session, now=datetime.now(UTC))
+    except SQLAlchemyError as error:
+        where = safe_url(settings.database_url)
+        return f"Lanes not taught: database at {where}: {first_line(error)}"
+    return (
+        f"Lanes of {folded.workspaces:,} workspace(s) learn from {folded.posts:,} post(s) "
+        "agents placed in a category or lane."
     )
 
 
@@ -64,7 +109,8 @@ def train(
     ] = False,
 ) -> None:
     """Build every triage model from the data folder's labelled posts and the agents'
-    corrections stored in the database (the latest of each post and field)."""
+    corrections stored in the database (the latest of each post and field); the category
+    and lane ones teach each workspace's lanes."""
     from carelane.triage.models import load_models, shipped_models_folder
     from carelane.triage.training import TrainingUnavailableError, train_models
 
@@ -89,6 +135,9 @@ def train(
     models = load_models(folder)
     counts = ", ".join(f"{task} {n:,}" for task, n in manifest["examples"].items())
     out().print(f"Trained {models.version} in {folder} on {counts} examples.")
+    taught = _fold_lane_corrections(settings)
+    if taught is not None:
+        out().print(taught)
 
 
 def evaluate(

@@ -3,7 +3,9 @@ to the stored triage and the post's conversation, and read back to train the mod
 
 A correction outlives the models it corrected: re-triage with new models keeps every
 corrected field at its corrected value (see `apply_correction`), and `carelane train`
-learns from the latest correction of each post and field (see `load_corrections`).
+learns from the latest correction of each post and field: the models from intents and
+sentiments (see `load_corrections`), each workspace's lanes from categories and lanes
+(see `do_fold_lane_corrections`).
 """
 
 import copy
@@ -24,9 +26,10 @@ from carelane.store.database import unit_of_work
 from carelane.store.events import EventRow, append_events
 from carelane.store.models import Agent, Conversation, Post, PostTriage, TriageCorrection, Workspace
 from carelane.triage.lane_config import LaneConfig
+from carelane.triage.lane_learning import LearnedExamples
 from carelane.triage.training import Correction
 from carelane.workspaces.service import get_workspace_id
-from carelane.workspaces.triage_settings import load_workspace_triage
+from carelane.workspaces.triage_settings import workspace_lane_config
 
 CORRECTED_REASON = "corrected by an agent"
 """The reason a corrected category carries in the stored triage."""
@@ -44,13 +47,13 @@ class AppliedCorrection:
 
 
 def _lanes_config(session: Session, workspace_id: int) -> LaneConfig:
-    slug = session.scalar(select(Workspace.slug).where(Workspace.id == workspace_id))
-    if slug is None:
+    """The workspace's lanes as its lanes file has them (its own or the shipped ones)."""
+    found = session.execute(
+        select(Workspace.id, Workspace.lanes_yaml).where(Workspace.id == workspace_id)
+    ).one_or_none()
+    if found is None:
         raise NotFoundError(f"no workspace {workspace_id}")
-    lanes = load_workspace_triage(session, [slug])[slug].lanes
-    if lanes is None:  # every stored workspace has lanes (its own or the shipped ones)
-        raise NotFoundError(f"workspace {slug!r} has no lanes")
-    return lanes.config
+    return workspace_lane_config(found.lanes_yaml)
 
 
 def _one_of(value: str, allowed: Iterable[str], what: str) -> str:
@@ -298,9 +301,9 @@ def latest_corrections(
 def load_corrections(session: Session) -> list[Correction]:
     """Every post's latest correction of each field, with the post's text, for training:
     intent and sentiment corrections as examples of those tasks, lane and category ones
-    as `lane` and `category` corrections (training leaves them to the lanes' examples and
-    counts them). Ordered by post and field, so the same corrections train the same
-    models byte for byte."""
+    as `lane` and `category` corrections (training counts them; the lanes learn from
+    them, see `do_fold_lane_corrections`). Ordered by post and field, so the same
+    corrections train the same models byte for byte."""
     rows = session.execute(
         select(
             TriageCorrection.post_id, TriageCorrection.field, TriageCorrection.new_value, Post.text
@@ -316,3 +319,77 @@ def load_corrections(session: Session) -> list[Correction]:
     for post_id, field, new_value, text in rows:
         latest[(post_id, field)] = Correction(text=text, task=field, label=new_value)
     return [latest[key] for key in sorted(latest)]
+
+
+@dataclass(frozen=True, slots=True)
+class FoldedLaneCorrections:
+    """What `do_fold_lane_corrections` did: the workspaces whose lanes learn from agents,
+    and the posts they learn from."""
+
+    workspaces: int
+    posts: int
+
+
+def learned_lane_examples(session: Session) -> dict[int, LearnedExamples]:
+    """Each workspace's lane and category corrections as the posts its lanes learn from:
+    for each post the latest correction of each of the two fields, the post's text under
+    the category or lane it names; in the order they were made."""
+    rows = session.execute(
+        select(
+            TriageCorrection.workspace_id,
+            TriageCorrection.post_id,
+            TriageCorrection.field,
+            TriageCorrection.new_value,
+            Post.text,
+        )
+        .join(
+            Post,
+            (Post.id == TriageCorrection.post_id)
+            & (Post.workspace_id == TriageCorrection.workspace_id),
+        )
+        .where(
+            TriageCorrection.field.in_([CorrectedField.CATEGORY.value, CorrectedField.LANE.value])
+        )
+        .order_by(TriageCorrection.corrected_at, TriageCorrection.id)
+    )
+    latest: dict[tuple[int, int, str], tuple[str, str]] = {}
+    for workspace_id, post_id, field, new_value, text in rows:
+        key = (workspace_id, post_id, field)
+        latest.pop(key, None)  # re-inserted last: the order corrections were made
+        latest[key] = (new_value, text)
+    placed: dict[int, dict[str, dict[str, list[str]]]] = {}
+    for (workspace_id, _, field), (name, text) in latest.items():
+        by_name = placed.setdefault(workspace_id, {}).setdefault(field, {})
+        by_name.setdefault(name, []).append(text)
+    return {
+        workspace_id: LearnedExamples.of(
+            fields.get(CorrectedField.CATEGORY.value, {}), fields.get(CorrectedField.LANE.value, {})
+        )
+        for workspace_id, fields in placed.items()
+    }
+
+
+def do_fold_lane_corrections(*, session: Session, now: datetime) -> FoldedLaneCorrections:
+    """Give every workspace's lanes the posts its agents placed in a category or moved to a
+    lane (`learned_lane_examples`), in place of those folded before; each workspace whose
+    learned posts change logs `workspace.triage_configured`. Triage compares posts with
+    them from its next batch on."""
+    with unit_of_work(session):
+        learned = learned_lane_examples(session)
+        events = []
+        for workspace in session.scalars(select(Workspace).order_by(Workspace.id)):
+            mine = learned.get(workspace.id)
+            stored = mine.to_json() if mine else None
+            if stored == workspace.learned_lane_examples:
+                continue
+            workspace.learned_lane_examples = stored
+            events.append(
+                EventRow(
+                    workspace.id,
+                    EventType.WORKSPACE_TRIAGE_CONFIGURED,
+                    now,
+                    data={"changed": ["learned lane examples"]},
+                )
+            )
+        append_events(session, events, now=now)
+    return FoldedLaneCorrections(len(learned), sum(m.count() for m in learned.values()))

@@ -110,6 +110,14 @@ class Category:
     combine: Combine = Combine.ANY
     priority_boost: int = 0
     description: str | None = None
+    learned: tuple[str, ...] = ()
+    """Posts agents placed in the category, compared after its examples and like them
+    (`lane_learning`); never part of the file."""
+
+    @property
+    def compared(self) -> tuple[str, ...]:
+        """Every post a post is compared with: the examples, then the learned posts."""
+        return (*self.examples, *self.learned) if self.learned else self.examples
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,15 @@
 - The nearest example rather than the examples' centroid: an admin's 5-20 posts often
   cover several ways of saying one thing (a lost bag, a bag left at the wrong airport, a
   bag that arrived empty), and their centroid resembles none of them. The nearest also
-  names itself in the reasons ("similar to example 3 (0.41)").
+  names itself in the reasons ("similar to example 3 (0.41)"). Posts agents placed in a
+  category (`lane_learning`) are compared after its examples, and named as such.
 - A category's score is 1.0 when its rules decided and the similarity when examples alone
-  did. Matched categories are ranked by priority_boost (highest first), then score, then
-  file order; the first one's lane is the post's lane. So with equal boosts the lane
-  listed first in the file wins a post both lanes want, and a crisis category with a
-  higher boost outranks any ordinary complaint. A post no category matches goes to the
-  default lane.
+  did. Matched categories are ranked by priority_boost (highest first), then those that
+  matched by a post agents placed there (their word on posts like this one outweighs the
+  file's general rules), then score, then file order; the first one's lane is the post's
+  lane. So with equal boosts the lane listed first in the file wins a post both lanes
+  want, and a crisis category with a higher boost outranks any ordinary complaint. A post
+  no category matches goes to the default lane.
 
 Pure: no clock, no I/O; `decide_lane` accepts any text and never raises.
 """
@@ -329,13 +331,14 @@ def compile_lanes(config: LaneConfig, *, embedder: Embedder = embed_sparse) -> C
     starts: list[int] = []
     for category in config.categories:
         rules = tuple(_compiled_rules(rule_set) for rule_set in category.rules)
-        slot = len(starts) if category.examples else -1
-        if category.examples:
+        compared = category.compared
+        slot = len(starts) if compared else -1
+        if compared:
             starts.append(len(texts))
         needed = [r.needs for r in rules]
         needs = None if None in needed else frozenset().union(*filter(None, needed))
         entries.append(_Entry(category, rules, slot, len(texts), needs))
-        texts.extend(category.examples)
+        texts.extend(compared)
     rows = dense(embedder(texts)) if texts else np.zeros((0, 0), np.float32)
     terms = TermIndex(
         term for category in config.categories for rules in category.rules for term in _terms(rules)
@@ -447,7 +450,7 @@ def decide_lane(
         _handle(facts.author_handle),
         _handle(facts.channel_handle),
     )
-    ranked: list[tuple[int, float, int, CategoryMatch]] = []
+    ranked: list[tuple[int, bool, float, int, CategoryMatch]] = []
     entries = lanes.entries
     shortlist = lanes.shortlist.of(post.found, nearest.similarity if nearest is not None else None)
     for order in shortlist:  # the others cannot take the post (see `lane_shortlist`)
@@ -459,7 +462,7 @@ def decide_lane(
             rule_reasons = None
         else:
             rule_reasons = _rules_reasons(entry, post) if entry.rules else None
-        reasons, score = rule_reasons, 1.0
+        reasons, score, placed = rule_reasons, 1.0, False
         compare = entry.slot >= 0 and (
             not entry.rules
             or (category.combine is Combine.ANY and rule_reasons is None)
@@ -473,7 +476,12 @@ def decide_lane(
             if not similarity >= category.similarity:
                 reasons = None
             else:
-                alike = f"similar to example {closest} ({similarity:.2f})"
+                placed = closest > len(category.examples)  # a post agents placed here
+                alike = (
+                    f"similar to a post agents placed here ({similarity:.2f})"
+                    if placed
+                    else f"similar to example {closest} ({similarity:.2f})"
+                )
                 if rule_reasons is None:
                     reasons, score = (alike,), similarity
                 else:
@@ -481,11 +489,11 @@ def decide_lane(
         if reasons is not None:
             boost = category.priority_boost
             match = CategoryMatch(category.name, category.lane, score, reasons, boost)
-            ranked.append((-boost, -score, order, match))
+            ranked.append((-boost, not placed, -score, order, match))
     if not ranked:
         return _default_decision(lanes.config.default_lane)
-    ranked.sort(key=lambda entry: entry[:3])
-    matches = tuple(entry[3] for entry in ranked)
+    ranked.sort(key=lambda entry: entry[:4])
+    matches = tuple(entry[4] for entry in ranked)
     lane = matches[0].lane
     return LaneDecision(lane, matches, _why(lane, matches))
 

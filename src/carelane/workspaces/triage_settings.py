@@ -3,8 +3,9 @@ whether the airline reasons are its topics; and the `WorkspaceTriage` triage run
 
 Lanes are a lanes file (YAML) stored as written, so that an admin gets back exactly what
 they saved; a workspace without one uses the example lanes that ship with carelane.
-Compiled lanes are cached by their text, so a pipeline that reads the settings for every
-batch compiles each lanes file once.
+Compiled lanes are cached by their text and the posts they learned from agents
+(`lane_learning`), so a pipeline that reads the settings for every batch compiles each
+lanes file once.
 """
 
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from carelane.store.models import Workspace
 from carelane.triage.engine import WorkspaceTriage
 from carelane.triage.lane_config import LaneConfig
 from carelane.triage.lane_file import load_lane_config
+from carelane.triage.lane_learning import LearnedExamples, with_learned
 from carelane.triage.lanes import CompiledLanes, compile_lanes, shipped_lane_config
 from carelane.triage.priority import PriorityWeights
 
@@ -39,8 +41,13 @@ class TriageSettings(BaseModel):
     priority: PriorityWeights = Field(default_factory=PriorityWeights)
 
 
+NOTHING_LEARNED = LearnedExamples()
+
+
 @lru_cache(maxsize=64)
-def _compiled(lanes_yaml: str | None) -> CompiledLanes:
+def _compiled(lanes_yaml: str | None, learned: LearnedExamples) -> CompiledLanes:
+    if learned:
+        return compile_lanes(with_learned(workspace_lane_config(lanes_yaml), learned))
     if lanes_yaml is None:
         return compile_lanes(shipped_lane_config("example"))
     return compile_lanes(load_lane_config(lanes_yaml, source="workspace lanes"))
@@ -48,13 +55,18 @@ def _compiled(lanes_yaml: str | None) -> CompiledLanes:
 
 def workspace_lane_config(lanes_yaml: str | None) -> LaneConfig:
     """The lanes of a workspace whose lanes file is `lanes_yaml` (None: the shipped
-    example lanes), read once per text."""
-    return _compiled(lanes_yaml).config
+    example lanes), read once per text; as the file says, without learned posts."""
+    return _compiled(lanes_yaml, NOTHING_LEARNED).config
 
 
-def workspace_triage(lanes_yaml: str | None, settings: TriageSettings) -> WorkspaceTriage:
-    """The triage settings of a workspace with these lanes and settings."""
-    lanes = _compiled(lanes_yaml)
+def workspace_triage(
+    lanes_yaml: str | None,
+    settings: TriageSettings,
+    learned: LearnedExamples = NOTHING_LEARNED,
+) -> WorkspaceTriage:
+    """The triage settings of a workspace with these lanes and settings, its lanes also
+    comparing posts with the `learned` ones (`lane_learning`)."""
+    lanes = _compiled(lanes_yaml, learned)
     return WorkspaceTriage(
         brand_handles=frozenset(h.lower().lstrip("@") for h in settings.brand_handles),
         lanes=lanes,
@@ -67,13 +79,20 @@ def workspace_triage(lanes_yaml: str | None, settings: TriageSettings) -> Worksp
 def load_workspace_triage(session: Session, slugs: Iterable[str]) -> dict[str, WorkspaceTriage]:
     """Each existing workspace's triage settings, by slug."""
     rows = session.execute(
-        select(Workspace.slug, Workspace.lanes_yaml, Workspace.triage_settings).where(
-            Workspace.slug.in_(sorted(set(slugs)))
-        )
+        select(
+            Workspace.slug,
+            Workspace.lanes_yaml,
+            Workspace.triage_settings,
+            Workspace.learned_lane_examples,
+        ).where(Workspace.slug.in_(sorted(set(slugs))))
     ).all()
     return {
-        slug: workspace_triage(lanes, TriageSettings.model_validate(settings or {}))
-        for slug, lanes, settings in rows
+        slug: workspace_triage(
+            lanes,
+            TriageSettings.model_validate(settings or {}),
+            LearnedExamples.from_json(learned),
+        )
+        for slug, lanes, settings, learned in rows
     }
 
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from carelane.cli import app
 from carelane.config import Settings
 from carelane.posts.corrections import do_correct_triage
-from carelane.store.models import Post, PostTriage
+from carelane.store.models import Post, PostTriage, Workspace
 from carelane.triage.models import load_models
 from carelane.triage.training import train_models
 from carelane.workspaces.service import get_workspace_id
@@ -142,7 +142,7 @@ def test_train_folds_in_the_corrections_stored_in_the_database(
 ) -> None:
     _replay(run_cli)
     _correct_first_post(session, "intent", "compliment")
-    _correct_first_post(session, "category", "Crisis Communications")
+    first = _correct_first_post(session, "category", "Crisis Communications")
     _correct_first_post(session, "intent", "question")  # the latest of a field wins
     session.commit()
 
@@ -165,6 +165,15 @@ def test_train_folds_in_the_corrections_stored_in_the_database(
     assert ": 2 (category 1, intent 1);" in output
     manifest = json.loads((tmp_path / "models" / "manifest.json").read_text())
     assert manifest["corrections"] == 2
+    # The category correction teaches the workspace's lanes.
+    assert "Lanes of 1 workspace(s) learn from 1 post(s) agents placed" in output
+    workspace = session.get(Workspace, first.workspace_id)
+    assert workspace is not None
+    session.refresh(workspace)
+    assert workspace.learned_lane_examples == {
+        "categories": {"Crisis Communications": [first.text]},
+        "lanes": {},
+    }
 
 
 def test_train_without_a_database_says_it_trains_from_the_data_only(tmp_path: Path) -> None:

@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from carelane.domain.errors import InvalidInputError, NotFoundError
 from carelane.ingest.pipeline import batches, ingest_stages, run_pipeline
 from carelane.ingest.readers.base import RawItem
-from carelane.posts.corrections import do_correct_triage, get_post_triage, load_corrections
+from carelane.posts.corrections import (
+    FoldedLaneCorrections,
+    do_correct_triage,
+    do_fold_lane_corrections,
+    get_post_triage,
+    load_corrections,
+)
 from carelane.store.models import (
     Agent,
     Conversation,
@@ -19,6 +25,7 @@ from carelane.store.models import (
     Post,
     PostTriage,
     TriageCorrection,
+    Workspace,
 )
 from carelane.triage.training import Correction
 from carelane.workspaces.service import get_workspace_id
@@ -284,3 +291,85 @@ def test_training_reads_the_latest_correction_of_each_post_and_field(
         Correction("@AcmeHelp love the new blender!", "category", "Product Suggestions"),
         Correction("@AcmeHelp love the new blender!", "intent", "compliment"),
     ]
+
+
+SCREEN = "@AcmeHelp the seat-back screen froze for the whole flight to Denver"
+LIKE_SCREEN = "@AcmeHelp the seat-back screen froze for the whole flight to Dallas"
+
+
+def _category_of(session: Session, post_id: int) -> tuple[str, list[str]]:
+    session.commit()  # see what was stored since the session last read
+    triage = get_post_triage(session=session, workspace="acme", post_id=post_id)
+    return triage.lane, [c["name"] for c in triage.detail["categories"]]
+
+
+def test_folded_category_and_lane_corrections_place_later_similar_posts(
+    sessions: sessionmaker[Session], session: Session, acme_posts: list[int], now: datetime
+) -> None:
+    acme = _acme(session)
+    (screen,) = ingest(sessions, now, post_data("10", created_at=at(10), text=SCREEN))
+    (before,) = ingest(sessions, now, post_data("11", created_at=at(11), text=LIKE_SCREEN))
+    assert "Upcoming Events" not in _category_of(session, before)[1]
+    do_correct_triage(
+        session=session,
+        workspace_id=acme,
+        post_id=screen,
+        field="category",
+        new_value="upcoming events",
+        now=now,
+    )
+    do_correct_triage(  # a lane correction of another post, later: its own category
+        session=session,
+        workspace_id=acme,
+        post_id=acme_posts[1],
+        field="lane",
+        new_value="Marketing/PR",
+        now=now + timedelta(minutes=1),
+    )
+    # Not yet folded: a similar post is placed as before.
+    (unfolded,) = ingest(sessions, now, post_data("12", created_at=at(12), text=LIKE_SCREEN))
+    assert _category_of(session, unfolded) == _category_of(session, before)
+
+    folded = do_fold_lane_corrections(session=session, now=now)
+
+    assert folded == FoldedLaneCorrections(workspaces=1, posts=2)
+    workspace = session.get(Workspace, acme)
+    assert workspace is not None
+    session.refresh(workspace)
+    assert workspace.learned_lane_examples == {
+        "categories": {"Upcoming Events": [SCREEN]},
+        "lanes": {"Marketing/PR": ["@AcmeHelp love the new blender!"]},
+    }
+    assert workspace.lanes_yaml is None  # the lanes file stays as it was
+    (after,) = ingest(sessions, now, post_data("13", created_at=at(13), text=LIKE_SCREEN))
+    lane, categories = _category_of(session, after)
+    assert (lane, categories[0]) == ("Marketing/PR", "Upcoming Events")
+    triage = get_post_triage(session=session, workspace="acme", post_id=after)
+    assert triage.detail["categories"][0]["reasons"][0].startswith(
+        "similar to a post agents placed here ("
+    )
+    (blender,) = ingest(
+        sessions, now, post_data("14", created_at=at(14), text="@AcmeHelp love the new blender!!")
+    )
+    lane, categories = _category_of(session, blender)
+    assert (lane, categories[0]) == ("Marketing/PR", "Marketing/PR (agents' corrections)")
+    logged = session.scalars(
+        select(Event.data).where(
+            Event.workspace_id == acme, Event.type == "workspace.triage_configured"
+        )
+    ).all()
+    assert logged == [{"changed": ["learned lane examples"]}]
+    # Folding again changes nothing and logs nothing; a learned category is no category
+    # an agent can correct to.
+    assert do_fold_lane_corrections(session=session, now=now) == folded
+    configured = select(Event.id).where(Event.type == "workspace.triage_configured")
+    assert len(session.scalars(configured).all()) == 1
+    with pytest.raises(InvalidInputError, match="not a category of the workspace"):
+        do_correct_triage(
+            session=session,
+            workspace_id=acme,
+            post_id=after,
+            field="category",
+            new_value="Marketing/PR (agents' corrections)",
+            now=now,
+        )

@@ -23,6 +23,10 @@ class Workspace(Base):
     """The workspace's swim lanes (a lanes file); None: the shipped example lanes."""
     triage_settings: Mapped[dict[str, Any] | None] = mapped_column(Json)
     """Priority weights, reason topics and brand handles (see `TriageSettings`)."""
+    learned_lane_examples: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    """The posts agents placed in a category or moved to a lane, which its lanes compare
+    posts with as they do a category's examples (`LearnedExamples`); written by `carelane
+    train` from the corrections; None: none."""
     teams_yaml: Mapped[str | None] = mapped_column(Text)
     """The workspace's teams, lane policies and agents (a teams file); None: none yet."""
     service_levels_yaml: Mapped[str | None] = mapped_column(Text)
