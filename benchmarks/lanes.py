@@ -23,10 +23,10 @@ from functools import partial
 from pathlib import Path
 
 from carelane.triage.lane_config import LaneConfig
+from carelane.triage.lane_rules import PostFacts
 from carelane.triage.lanes import (
     SHIPPED_CONFIGS,
     CompiledLanes,
-    PostFacts,
     compile_lanes,
     decide_lane,
     shipped_lane_config,

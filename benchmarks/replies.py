@@ -30,7 +30,8 @@ from carelane.replies.guards import check_reply_text
 from carelane.replies.text_length import x_weighted_length
 from carelane.responses.matching import PostToAnswer, ResponseToMatch, best_responses
 from carelane.responses.shipped import shipped_canned_responses
-from carelane.triage.lanes import PostFacts, compile_lanes, decide_lane, shipped_lane_config
+from carelane.triage.lane_rules import PostFacts
+from carelane.triage.lanes import compile_lanes, decide_lane, shipped_lane_config
 from timing import best_of
 
 

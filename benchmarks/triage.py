@@ -34,7 +34,8 @@ from pathlib import Path
 from carelane.config import Settings
 from carelane.ingest.readers.sources import read_texts
 from carelane.triage.engine import PostToTriage, triage_posts
-from carelane.triage.lanes import PostFacts, decide_lane
+from carelane.triage.lane_rules import PostFacts
+from carelane.triage.lanes import decide_lane
 from carelane.triage.language import detect_languages
 from carelane.triage.models import shipped_models
 from carelane.triage.personal_data import find_personal_data

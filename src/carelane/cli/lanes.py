@@ -65,7 +65,8 @@ def show(
 ) -> None:
     """Show the lane, categories and reasons a lanes file gives one post."""
     from carelane.triage.lane_config import INTENTS, NETWORKS, SENTIMENTS, LaneConfigError
-    from carelane.triage.lanes import PostFacts, compile_lanes, decide_lane
+    from carelane.triage.lane_rules import PostFacts
+    from carelane.triage.lanes import compile_lanes, decide_lane
 
     for option, value, allowed in (
         ("--intent", intent, INTENTS),

@@ -18,10 +18,10 @@ import numpy as np
 from carelane.domain.triage import Intent, Sentiment
 from carelane.triage.actionability import judge_actionable
 from carelane.triage.lane_examples import NearestExamples
+from carelane.triage.lane_rules import PostFacts
 from carelane.triage.lanes import (
     CategoryMatch,
     CompiledLanes,
-    PostFacts,
     decide_lane,
 )
 from carelane.triage.language import detect_languages

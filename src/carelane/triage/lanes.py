@@ -4,10 +4,10 @@
 `decide_lane` then gives each post its `LaneDecision`:
 
 - A category matches by its rules (`match`: any of its sets of conditions, each set
-  wholly met) or by its examples (the post's similarity to the nearest example is at least
-  the category's threshold). With both, `combine: any` (the default) takes the rules'
-  word and looks at the examples only when the rules did not match; `combine: all` needs
-  both, and looks at the examples only when the rules matched.
+  wholly met; `lane_rules`) or by its examples (the post's similarity to the nearest
+  example is at least the category's threshold). With both, `combine: any` (the default)
+  takes the rules' word and looks at the examples only when the rules did not match;
+  `combine: all` needs both, and looks at the examples only when the rules matched.
 - The nearest example rather than the examples' centroid: an admin's 5-20 posts often
   cover several ways of saying one thing (a lost bag, a bag left at the wrong airport, a
   bag that arrived empty), and their centroid resembles none of them. The nearest also
@@ -24,57 +24,35 @@
 Pure: no clock, no I/O; `decide_lane` accepts any text and never raises.
 """
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from carelane.domain.posts import NormalisedPost
-from carelane.triage.lane_config import Category, Combine, LaneConfig, RuleSet
+from carelane.triage.lane_config import Category, Combine, LaneConfig
 from carelane.triage.lane_examples import NearestExamples, nearest_examples, nearest_to_decide
 from carelane.triage.lane_file import load_lane_config
+from carelane.triage.lane_rules import (
+    PostFacts,
+    RuleChecks,
+    RuledPost,
+    compile_rules,
+    fact_key,
+    fact_values,
+    handle_key,
+    rule_terms,
+)
 from carelane.triage.lane_shortlist import Shortlist, ShortlistEntry
-from carelane.triage.queries import Hashtag, QueryNode, Term, TermSet
-from carelane.triage.term_index import TermIndex, terms_of
-from carelane.triage.terms import PostTerms, fold
+from carelane.triage.term_index import TermIndex
+from carelane.triage.terms import PostTerms
 from carelane.triage.text_vectors import Embedder, Rows, dense, embed_sparse
 
 SHIPPED_CONFIGS = ("example", "airline")
 """Lane files that ship in this package as `lanes_<name>.yaml`."""
-
-
-class PostFacts(NamedTuple):
-    """What lane rules look at in a post. Facts not known yet (intent, sentiment,
-    followers) are None, and a condition on a missing fact is not met."""
-
-    text: str
-    network: str | None = None
-    channel_handle: str | None = None
-    channel_kind: str | None = None
-    author_handle: str | None = None
-    author_followers: int | None = None
-    intent: str | None = None
-    sentiment: str | None = None
-
-    @classmethod
-    def of_post(
-        cls, post: NormalisedPost, *, intent: str | None = None, sentiment: str | None = None
-    ) -> "PostFacts":
-        """The facts of a normalised post, with its intent and sentiment when known."""
-        return cls(
-            text=post.text,
-            network=post.network,
-            channel_handle=post.channel,
-            channel_kind=post.channel_kind,
-            author_handle=post.author.handle,
-            author_followers=post.author.followers,
-            intent=intent,
-            sentiment=sentiment,
-        )
 
 
 class CategoryMatch(NamedTuple):
@@ -106,60 +84,13 @@ class LaneDecision(NamedTuple):
         return self.categories[0].priority_boost if self.categories else 0
 
 
-@dataclass(slots=True)
-class _Post:
-    """A post's facts, folded once for matching."""
-
-    facts: PostFacts
-    terms: PostTerms
-    found: frozenset[str]
-    """The keys of the lanes' terms the post has (`TermIndex.found`) and of its facts that
-    rules name (`_fact_key`)."""
-    author: str | None
-    channel: str | None
-
-
-Check = Callable[[_Post], tuple[str, ...] | None]
-"""One condition: the reasons a post meets it, or None when it does not."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Rules:
-    """One set of conditions, ready to check: facts first (cheap), then the text; the text's
-    reasons are listed first, as they say most about the post. `needs` are keys of which a
-    post must have one to meet the conditions (None: no such keys): the terms of a text
-    condition or the values of a fact condition (`_fact_key`), whichever are fewer, so
-    most posts are turned away by one set intersection."""
-
-    facts: tuple[Check, ...]
-    text: tuple[Check, ...]
-    needs: frozenset[str] | None
-
-    def reasons(self, post: _Post) -> tuple[str, ...] | None:
-        if self.needs is not None and self.needs.isdisjoint(post.found):
-            return None
-        met: list[str] = []
-        for check in self.facts:
-            reasons = check(post)
-            if reasons is None:
-                return None
-            met.extend(reasons)
-        said: list[str] = []
-        for check in self.text:
-            reasons = check(post)
-            if reasons is None:
-                return None
-            said.extend(reasons)
-        return (*said, *met)
-
-
 @dataclass(frozen=True, slots=True)
 class _Entry:
     """A category ready to decide: its rule sets, and which of the nearest-example
     similarities is its (`slot`, -1 without examples) starting at row `start`."""
 
     category: Category
-    rules: tuple[_Rules, ...]
+    rules: tuple[RuleChecks, ...]
     slot: int
     start: int
     needs: frozenset[str] | None
@@ -211,117 +142,6 @@ class CompiledLanes:
         return nearest_to_decide(self._starts, least, similarities)
 
 
-def _fact(
-    template: str, allowed: tuple[str, ...], value_of: Callable[[_Post], str | None]
-) -> Check:
-    def check(post: _Post) -> tuple[str, ...] | None:
-        value = value_of(post)
-        return (template.format(value),) if value in allowed else None
-
-    return check
-
-
-def _followers(least: int) -> Check:
-    def check(post: _Post) -> tuple[str, ...] | None:
-        followers = post.facts.author_followers
-        if followers is None or followers < least:
-            return None
-        return (f"{followers:,} followers (at least {least:,})",)
-
-    return check
-
-
-def _hashtags(tags: tuple[str, ...]) -> Check:
-    wanted = frozenset(Hashtag(tag).key for tag in tags)
-
-    def check(post: _Post) -> tuple[str, ...] | None:
-        if wanted.isdisjoint(post.found):
-            return None
-        return tuple(f"hashtag #{tag}" for tag in tags if tag in post.terms.hashtags)
-
-    return check
-
-
-def _keywords(keywords: tuple[Term, ...]) -> Check:
-    any_of = TermSet(keywords)
-
-    def check(post: _Post) -> tuple[str, ...] | None:
-        if not any_of.holds(post.found):
-            return None
-        return tuple(f'keyword "{keyword.text}"' for keyword in any_of.matching(post.terms))
-
-    return check
-
-
-def _query(query: QueryNode) -> Check:
-    def check(post: _Post) -> tuple[str, ...] | None:
-        if not query.holds(post.found):
-            return None
-        return (f"query {query.explain(post.terms)}",)
-
-    return check
-
-
-_KEYED_FACTS = ("network", "channel_kind", "intent", "sentiment")
-"""The facts whose values a rule lists, which a post's keys include (`_fact_key`)."""
-
-
-def _fact_key(fact: str, value: str) -> str:
-    """The key of a fact's value among a post's found keys: no term's key starts with a
-    letter (they start with a space, `#` or `@`), so the two never meet."""
-    return f"{fact}={value}"
-
-
-def _fact_values(rules: RuleSet) -> Iterator[tuple[str, tuple[str, ...]]]:
-    """The keyed facts (`_KEYED_FACTS`) the rules name, each with the values they allow."""
-    for fact, allowed in zip(
-        _KEYED_FACTS,
-        (rules.networks, rules.channel_kinds, rules.intents, rules.sentiments),
-        strict=True,
-    ):
-        if allowed:
-            yield fact, allowed
-
-
-def _compiled_rules(rules: RuleSet) -> _Rules:
-    facts: list[Check] = []
-    for template, allowed, value_of in (
-        ("network is {}", rules.networks, lambda post: post.facts.network),
-        ("channel kind is {}", rules.channel_kinds, lambda post: post.facts.channel_kind),
-        ("channel @{}", rules.channels, lambda post: post.channel),
-        ("author @{}", rules.authors, lambda post: post.author),
-        ("intent is {}", rules.intents, lambda post: post.facts.intent),
-        ("sentiment is {}", rules.sentiments, lambda post: post.facts.sentiment),
-    ):
-        if allowed:
-            facts.append(_fact(template, allowed, value_of))
-    if rules.min_followers is not None:
-        facts.append(_followers(rules.min_followers))
-    text: list[Check] = []
-    needs: list[frozenset[str]] = []
-    if rules.hashtags:
-        text.append(_hashtags(rules.hashtags))
-        needs.append(frozenset(Hashtag(tag).key for tag in rules.hashtags))
-    if rules.keywords:
-        text.append(_keywords(rules.keywords))
-        needs.append(frozenset(keyword.key for keyword in rules.keywords))
-    if rules.query is not None:
-        text.append(_query(rules.query))
-        if (needed := rules.query.needs()) is not None:
-            needs.append(needed)
-    for fact, allowed in _fact_values(rules):  # a post must have one of the values
-        needs.append(frozenset(_fact_key(fact, value) for value in allowed))
-    return _Rules(tuple(facts), tuple(text), min(needs, key=len) if needs else None)
-
-
-def _terms(rules: RuleSet) -> Iterator[Term]:
-    """Every term the rules look for in a post's text."""
-    yield from (Hashtag(tag) for tag in rules.hashtags)
-    yield from rules.keywords
-    if rules.query is not None:
-        yield from terms_of(rules.query)
-
-
 def compile_lanes(config: LaneConfig, *, embedder: Embedder = embed_sparse) -> CompiledLanes:
     """Prepare `config` for `decide_lane`: conditions turned into checks and the example
     posts embedded with `embedder`, which then embeds each post whose examples need
@@ -330,7 +150,7 @@ def compile_lanes(config: LaneConfig, *, embedder: Embedder = embed_sparse) -> C
     entries = []
     starts: list[int] = []
     for category in config.categories:
-        rules = tuple(_compiled_rules(rule_set) for rule_set in category.rules)
+        rules = tuple(compile_rules(rule_set) for rule_set in category.rules)
         compared = category.compared
         slot = len(starts) if compared else -1
         if compared:
@@ -341,13 +161,16 @@ def compile_lanes(config: LaneConfig, *, embedder: Embedder = embed_sparse) -> C
         texts.extend(compared)
     rows = dense(embedder(texts)) if texts else np.zeros((0, 0), np.float32)
     terms = TermIndex(
-        term for category in config.categories for rules in category.rules for term in _terms(rules)
+        term
+        for category in config.categories
+        for rules in category.rules
+        for term in rule_terms(rules)
     )
     named: dict[str, dict[str, str]] = {}
     for category in config.categories:
         for rule_set in category.rules:
-            for fact, allowed in _fact_values(rule_set):
-                named.setdefault(fact, {}).update((v, _fact_key(fact, v)) for v in allowed)
+            for fact, allowed in fact_values(rule_set):
+                named.setdefault(fact, {}).update((v, fact_key(fact, v)) for v in allowed)
     return CompiledLanes(
         config,
         embedder,
@@ -368,18 +191,6 @@ def shipped_lane_config(name: str = "example") -> LaneConfig:
     return load_lane_config(resource.read_text(encoding="utf-8"), source=f"lanes_{name}.yaml")
 
 
-def _handle(value: str | None) -> str | None:
-    if not value:
-        return value  # None, or "" (which folds to "")
-    return _folded_handle(value)
-
-
-@lru_cache(maxsize=16_384)
-def _folded_handle(value: str) -> str:
-    """A handle as rules compare it; remembered, as the same authors and channels recur."""
-    return fold(value).strip().removeprefix("@")
-
-
 def _why(lane: str, matches: Sequence[CategoryMatch]) -> str:
     if not matches:
         return f"{lane}, the default lane: no category matches."
@@ -392,7 +203,7 @@ def _why(lane: str, matches: Sequence[CategoryMatch]) -> str:
     return sentence + "."
 
 
-def _rules_reasons(entry: _Entry, post: _Post) -> tuple[str, ...] | None:
+def _rules_reasons(entry: _Entry, post: RuledPost) -> tuple[str, ...] | None:
     """The reasons of the first set of conditions the post meets, or None. A set whose
     terms the post lacks is passed over here, without a call."""
     found = post.found
@@ -443,12 +254,12 @@ def decide_lane(
     posts in batches; without either the text is embedded only if some category needs its
     examples compared."""
     terms = PostTerms.of(facts.text)
-    post = _Post(
+    post = RuledPost(
         facts,
         terms,
         _found(lanes, facts, terms),
-        _handle(facts.author_handle),
-        _handle(facts.channel_handle),
+        handle_key(facts.author_handle),
+        handle_key(facts.channel_handle),
     )
     ranked: list[tuple[int, bool, float, int, CategoryMatch]] = []
     entries = lanes.entries

@@ -4,11 +4,11 @@ example spelled out, and one post at a time, on real posts and the shipped lanes
 
 import pytest
 
+from carelane.triage.lane_rules import PostFacts
 from carelane.triage.lane_shortlist import Shortlist, ShortlistEntry
 from carelane.triage.lanes import (
     SHIPPED_CONFIGS,
     LaneDecision,
-    PostFacts,
     compile_lanes,
     decide_lane,
     shipped_lane_config,

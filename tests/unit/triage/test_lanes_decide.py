@@ -12,10 +12,10 @@ from numpy.typing import NDArray
 from carelane.domain.channels import ChannelKind, Network
 from carelane.domain.posts import Author, NormalisedPost
 from carelane.triage.lane_file import load_lane_config
+from carelane.triage.lane_rules import PostFacts
 from carelane.triage.lanes import (
     CategoryMatch,
     CompiledLanes,
-    PostFacts,
     compile_lanes,
     decide_lane,
 )

@@ -12,7 +12,8 @@ from carelane.triage.lane_learning import (
     learned_category,
     with_learned,
 )
-from carelane.triage.lanes import PostFacts, compile_lanes, decide_lane
+from carelane.triage.lane_rules import PostFacts
+from carelane.triage.lanes import compile_lanes, decide_lane
 
 LANES = """\
 version: 1

@@ -5,6 +5,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from carelane.triage import lane_rules
 from carelane.triage import lanes as lanes_module
 from carelane.triage.lane_config import (
     INTENTS,
@@ -14,7 +15,8 @@ from carelane.triage.lane_config import (
     LaneConfigProblem,
 )
 from carelane.triage.lane_file import load_lane_config
-from carelane.triage.lanes import PostFacts, compile_lanes, decide_lane, shipped_lane_config
+from carelane.triage.lane_rules import PostFacts
+from carelane.triage.lanes import compile_lanes, decide_lane, shipped_lane_config
 from carelane.triage.queries import QueryNode, QuerySyntaxError, parse_query
 from carelane.triage.terms import PostTerms
 from carelane.triage.text_vectors import DIMENSIONS, embed
@@ -132,12 +134,12 @@ def test_a_rule_set_a_post_meets_finds_one_of_the_keys_it_needs(post: PostFacts,
     post = post._replace(text=text)
     for compiled in (AIRLINE, EXAMPLE):
         terms = PostTerms.of(post.text)
-        checked = lanes_module._Post(
+        checked = lane_rules.RuledPost(
             post,
             terms,
             lanes_module._found(compiled, post, terms),
-            lanes_module._handle(post.author_handle),
-            lanes_module._handle(post.channel_handle),
+            lane_rules.handle_key(post.author_handle),
+            lane_rules.handle_key(post.channel_handle),
         )
         for entry in compiled.entries:
             for rules in entry.rules:

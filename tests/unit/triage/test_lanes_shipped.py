@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from carelane.triage.lane_rules import PostFacts
 from carelane.triage.lanes import (
     SHIPPED_CONFIGS,
     CompiledLanes,
-    PostFacts,
     compile_lanes,
     decide_lane,
     shipped_lane_config,
