@@ -9,8 +9,9 @@ actionable never rises above `not_actionable_cap`, which stays below what a comp
 a question earns, so every request outranks all noise however famous its author; and
 reach is capped below the gap between a request and praise or chatter, so a famous
 author's compliment never outranks an ordinary customer's complaint or question. The
-weights refuse settings that would break either promise. The factors always add up to
-the score.
+weights refuse settings that would break either promise. A category's boost may be
+negative (a category ranked below the others); the score never goes below 0 nor above
+100, and the factors always add up to it.
 """
 
 import math
@@ -205,6 +206,9 @@ def priority_of(  # noqa: PLR0912, PLR0917 - signals one by one for the inner lo
     if total > 100:
         factors.append(PriorityFactor(100 - total, "capped at 100"))
         total = 100
+    elif total < 0:  # a category's negative boost on a post that earned fewer points
+        factors.append(PriorityFactor(-total, "raised to 0"))
+        total = 0
     return Priority(total, tuple(factors))
 
 

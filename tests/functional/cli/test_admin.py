@@ -1,5 +1,6 @@
 """`carelane migrate`, `workspaces`, `demo` and `serve`, and how commands report errors."""
 
+import re
 import socket
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from typer.testing import CliRunner
 
 from carelane.cli import app
 from carelane.config import Settings
-from carelane.store.models import Event, Post, Workspace
+from carelane.store.models import Conversation, Event, Post, PostTriage, Workspace
 from tests.functional.cli.conftest import RunCli, words
 from tests.helpers import slice_of_real_data
 
@@ -127,6 +128,28 @@ def test_demo_migrates_loads_once_and_says_where_it_serves(
     assert "Serving carelane on http://127.0.0.1:8000 — API docs at /docs" in again.stdout
     assert session.scalar(select(func.count()).select_from(Post)) == stored
     assert "spotify" in again.stdout
+
+
+def test_the_demo_stores_and_triages_every_real_post(run_cli: RunCli, session: Session) -> None:
+    # The quickstart's first command over the whole data folder, airline lanes and all:
+    # every post the readers accept is stored with its triage, and every priority a post
+    # or a conversation gets is within 0..100 (a category's negative boost included).
+    result = run_cli("demo", "--no-serve")
+
+    assert result.exit_code == 0, result.output
+    created = re.search(r"created +([\d,]+)", result.stdout)
+    assert created is not None, result.stdout
+    stored = session.scalar(select(func.count()).select_from(Post))
+    assert stored == int(created[1].replace(",", "")) > 25_000
+    triaged, lowest, highest = session.execute(
+        select(func.count(), func.min(PostTriage.priority), func.max(PostTriage.priority))
+    ).one()
+    assert triaged == stored
+    assert 0 <= lowest < highest <= 100
+    conversations = session.execute(
+        select(func.min(Conversation.priority), func.max(Conversation.priority))
+    ).one()
+    assert 0 <= conversations[0] < conversations[1] <= 100
 
 
 def test_serve_answers_http(settings: Settings) -> None:

@@ -1,6 +1,8 @@
 """Priority: points per factor, the readable breakdown, and the promise that reach never
 hides ordinary customers."""
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -125,11 +127,39 @@ signals = st.builds(
 )
 
 
-@given(post=signals)
-def test_scores_stay_in_range_and_add_up(post: PrioritySignals) -> None:
-    priority = prioritise(post)
+category_boosts = st.lists(
+    st.tuples(st.sampled_from(["Crisis Communications", "Can't Tell"]), st.integers(-100, 100)),
+    max_size=3,
+)
+
+
+@given(post=signals, boosts=category_boosts)
+def test_scores_stay_in_range_and_add_up(
+    post: PrioritySignals, boosts: list[tuple[str, int]]
+) -> None:
+    priority = prioritise(replace(post, category_boosts=boosts))
     assert 0 <= priority.score <= 100
     assert sum(f.points for f in priority.factors) == priority.score
+
+
+def test_a_negative_category_boost_never_takes_a_score_below_zero() -> None:
+    # The airline lanes rank "Can't Tell" last with a boost of -1: chatter in it earns 0.
+    chatter = PrioritySignals(
+        actionable=False,
+        intent=Intent.OTHER,
+        sentiment=Sentiment.NEUTRAL,
+        negative_score=0.1,
+        text="what a joke",
+        category_boosts=[("Can't Tell", -1)],
+    )
+    priority = prioritise(chatter)
+    assert priority.score == 0
+    assert [(f.points, f.reason) for f in priority.factors] == [
+        (-1, "category Can't Tell"),
+        (1, "raised to 0"),
+    ]
+    complaint = replace(chatter, intent=Intent.COMPLAINT, actionable=True)
+    assert prioritise(complaint).score == 29
 
 
 @given(famous=signals, followers=st.integers(0, 2**31 - 1))
