@@ -3,9 +3,9 @@ whether the airline reasons are its topics; and the `WorkspaceTriage` triage run
 
 Lanes are a lanes file (YAML) stored as written, so that an admin gets back exactly what
 they saved; a workspace without one uses the example lanes that ship with carelane.
-Compiled lanes are cached by their text and the posts they learned from agents
-(`lane_learning`), so a pipeline that reads the settings for every batch compiles each
-lanes file once.
+A lanes file is read once per text, and compiled once per text and the posts its lanes
+learned from agents (`lane_learning`), so a pipeline that reads the settings for every
+batch compiles each workspace's lanes once.
 """
 
 from collections.abc import Iterable
@@ -45,18 +45,17 @@ NOTHING_LEARNED = LearnedExamples()
 
 
 @lru_cache(maxsize=64)
-def _compiled(lanes_yaml: str | None, learned: LearnedExamples) -> CompiledLanes:
-    if learned:
-        return compile_lanes(with_learned(workspace_lane_config(lanes_yaml), learned))
-    if lanes_yaml is None:
-        return compile_lanes(shipped_lane_config("example"))
-    return compile_lanes(load_lane_config(lanes_yaml, source="workspace lanes"))
-
-
 def workspace_lane_config(lanes_yaml: str | None) -> LaneConfig:
     """The lanes of a workspace whose lanes file is `lanes_yaml` (None: the shipped
     example lanes), read once per text; as the file says, without learned posts."""
-    return _compiled(lanes_yaml, NOTHING_LEARNED).config
+    if lanes_yaml is None:
+        return shipped_lane_config("example")
+    return load_lane_config(lanes_yaml, source="workspace lanes")
+
+
+@lru_cache(maxsize=64)
+def _compiled(lanes_yaml: str | None, learned: LearnedExamples) -> CompiledLanes:
+    return compile_lanes(with_learned(workspace_lane_config(lanes_yaml), learned))
 
 
 def workspace_triage(
